@@ -1,0 +1,49 @@
+/**
+ * The one interface every face recognition algorithm implements, modelled on OpenCV
+ * contrib's `cv::face::FaceRecognizer` (train / update / predict / write / read).
+ *
+ * Images are 8-bit greyscale, row-major, all the same `width x height` for one model.
+ * No OpenCV Mat crosses this boundary: callers pass and receive typed arrays.
+ *
+ * @module
+ */
+
+/** Algorithm ids, as used on the wire, in model files and on the command line. */
+export const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+/** One of {@link ALGORITHMS}. */
+export type Algorithm = typeof ALGORITHMS[number];
+
+/** An 8-bit greyscale face image, row-major, `data.length === width * height`. */
+export interface FaceImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+/** One candidate identity: a trained label and its distance (lower is closer). */
+export interface Candidate {
+  readonly label: number;
+  readonly distance: number;
+}
+
+/** A face recognition model. */
+export interface Recognizer {
+  readonly algorithm: Algorithm;
+  /** True once `train` (or `load`) has produced a usable model. */
+  readonly trained: boolean;
+  /** Number of training samples the model was built from. */
+  readonly sampleCount: number;
+  /** Replaces any previous model with one trained on these images and labels. */
+  train(images: readonly FaceImage[], labels: readonly number[]): void;
+  /** Whether {@link update} is supported (LBPH only; the subspace methods retrain). */
+  readonly supportsUpdate: boolean;
+  /** Adds samples to an existing model without retraining from scratch. */
+  update(images: readonly FaceImage[], labels: readonly number[]): void;
+  /**
+   * Ranked candidates, nearest first, at most one per label, at most `limit` of them
+   * (default 5). Thresholding is the caller's business (see `applyThreshold`).
+   */
+  predict(image: FaceImage, limit?: number): Candidate[];
+  /** Serialises the model to the versioned, checksummed model-file format. */
+  save(): Uint8Array;
+}
