@@ -1,0 +1,220 @@
+/**
+ * Typed messages of the facerec wire protocol. The byte layout of each is specified in
+ * docs/PROTOCOL.md and implemented by the TLV codec in this folder; code outside
+ * `lib/protocol` only ever sees these shapes.
+ *
+ * The same operations travel on both hops:
+ * - client -> detector carries encoded images (`images`);
+ * - detector -> recognizer carries normalised greyscale face crops (`faces`).
+ *
+ * @module
+ */
+
+/** Operation ids. 1 and 2 are fixed by the product; the rest follow. */
+export const OPS = {
+  enroll: 1,
+  identify: 2,
+  list: 3,
+  forget: 4,
+  stats: 5,
+} as const;
+/** An operation name. */
+export type Op = keyof typeof OPS;
+
+/** Reply status codes. 0 is success; everything else carries a message. */
+export const STATUS = {
+  ok: 0,
+  badRequest: 1,
+  unknownOperation: 2,
+  tooLarge: 3,
+  unauthorized: 4,
+  notFound: 5,
+  notReady: 6,
+  unavailable: 7,
+  internal: 8,
+  busy: 9,
+} as const;
+/** A status name. */
+export type Status = keyof typeof STATUS;
+
+/** Recognition algorithm ids on the wire. */
+export type AlgorithmName = "eigen" | "fisher" | "lbph";
+
+/** A face box in source-image pixels. */
+export interface WireBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** An encoded image as the user sent it. */
+export interface WireImage {
+  /** Optional label for reporting (e.g. the file name); never used as a path. */
+  filename?: string;
+  data: Uint8Array;
+}
+
+/** A normalised greyscale face crop (detector -> recognizer). */
+export interface WireFace {
+  width: number;
+  height: number;
+  /** `width * height` bytes, row-major, 8-bit grey. */
+  pixels: Uint8Array;
+  /** Where the face was found in its source image. */
+  box: WireBox;
+  /** Index of the source image within the request (enroll); 0 for identify. */
+  imageIndex: number;
+}
+
+// ---------------------------------------------------------------- requests
+
+export interface EnrollRequest {
+  op: "enroll";
+  /** Optional shared secret (see the security section of the README). */
+  token?: string;
+  name: string;
+  /** client -> detector */
+  images?: WireImage[];
+  /** detector -> recognizer */
+  faces?: WireFace[];
+}
+
+export interface IdentifyRequest {
+  op: "identify";
+  token?: string;
+  algorithm: AlgorithmName;
+  /** Overrides the algorithm's calibrated unknown threshold. */
+  threshold?: number;
+  /** client -> detector: exactly one image */
+  images?: WireImage[];
+  /** detector -> recognizer */
+  faces?: WireFace[];
+}
+
+export interface ListRequest {
+  op: "list";
+  token?: string;
+}
+
+export interface ForgetRequest {
+  op: "forget";
+  token?: string;
+  name: string;
+}
+
+export interface StatsRequest {
+  op: "stats";
+  token?: string;
+}
+
+/** Any request. */
+export type Request =
+  | EnrollRequest
+  | IdentifyRequest
+  | ListRequest
+  | ForgetRequest
+  | StatsRequest;
+
+// ---------------------------------------------------------------- responses
+
+/** Outcome of one image in an enroll request. */
+export type ImageOutcome = "stored" | "no_face" | "several_faces" | "unreadable";
+
+export interface ImageReport {
+  /** Index of the image within the request. */
+  index: number;
+  outcome: ImageOutcome;
+  /** Faces the detector found in it. */
+  faces: number;
+  /** Human-readable detail (why it was unreadable, ...). */
+  message?: string;
+  /** For `no_face`: the image, returned to the user unchanged. */
+  data?: Uint8Array;
+}
+
+/** Training state of one algorithm's model. */
+export interface ModelState {
+  algorithm: AlgorithmName;
+  /** "ready": trained on the current gallery; "stale": serving an older model while
+   * retraining; "untrained": nothing to serve; "unavailable": cannot be trained (reason). */
+  state: "ready" | "stale" | "untrained" | "unavailable";
+  /** Faces the served model was trained on. */
+  faces: number;
+  /** Why the model is unavailable, when it is. */
+  message?: string;
+}
+
+export interface EnrollResponse {
+  op: "enroll";
+  status: "ok";
+  name: string;
+  /** Faces stored by this request. */
+  stored: number;
+  /** Faces now held for this person. */
+  personFaces: number;
+  images: ImageReport[];
+  models: ModelState[];
+}
+
+export interface IdentifiedFace {
+  box: WireBox;
+  /** null when the best distance is over the threshold (unknown). */
+  name: string | null;
+  distance: number;
+  algorithm: AlgorithmName;
+  threshold: number;
+  /** Nearest people, best first (including those over the threshold). */
+  candidates: { name: string; distance: number }[];
+}
+
+export interface IdentifyResponse {
+  op: "identify";
+  status: "ok";
+  /** Empty when no face was found. */
+  faces: IdentifiedFace[];
+  /** Source image size, so a client can place the boxes. */
+  imageWidth: number;
+  imageHeight: number;
+  /** When no face was found: the image, returned to the user unchanged. */
+  image?: Uint8Array;
+}
+
+export interface ListResponse {
+  op: "list";
+  status: "ok";
+  people: { name: string; faces: number }[];
+}
+
+export interface ForgetResponse {
+  op: "forget";
+  status: "ok";
+  name: string;
+  removedFaces: number;
+  models: ModelState[];
+}
+
+export interface StatsResponse {
+  op: "stats";
+  status: "ok";
+  version: string;
+  people: number;
+  faces: number;
+  models: ModelState[];
+}
+
+/** A failed request of any operation. */
+export interface ErrorResponse {
+  op: Op;
+  status: Exclude<Status, "ok">;
+  message: string;
+}
+
+/** Any response. */
+export type Response =
+  | EnrollResponse
+  | IdentifyResponse
+  | ListResponse
+  | ForgetResponse
+  | StatsResponse
+  | ErrorResponse;
