@@ -1,0 +1,324 @@
+/**
+ * The gallery: people, their normalised face crops and trained model snapshots, kept in
+ * one embedded SQLite database (node:sqlite) in WAL mode with synchronous=FULL, so an
+ * enrollment acknowledged to a client survives a crash or SIGKILL.
+ *
+ * Every mutation bumps a monotonically increasing `generation`. A stored model records
+ * the generation it was trained at, so a restart can tell a current model (serve it, no
+ * retraining) from a stale one (serve it while retraining).
+ *
+ * @module
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { GalleryError } from "./errors.ts";
+import { normalizeName } from "./name.ts";
+
+/** A stored face crop. `label` is the owning person's id. */
+export interface StoredFace {
+  readonly id: number;
+  readonly label: number;
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+/** A model snapshot as stored. */
+export interface StoredModel {
+  readonly algorithm: string;
+  readonly bytes: Uint8Array;
+  /** Gallery generation the model was trained at. */
+  readonly generation: number;
+  /** Number of faces it was trained on. */
+  readonly faces: number;
+  /** Highest face id included (for incremental updates). */
+  readonly lastFaceId: number;
+}
+
+/** A face crop to store. */
+export interface NewFace {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 1), ('generation', 0);
+CREATE TABLE IF NOT EXISTS people (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS faces (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  pixels BLOB NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS faces_person ON faces(person_id);
+CREATE TABLE IF NOT EXISTS models (
+  algorithm TEXT PRIMARY KEY,
+  bytes BLOB NOT NULL,
+  generation INTEGER NOT NULL,
+  faces INTEGER NOT NULL,
+  last_face_id INTEGER NOT NULL,
+  trained_at INTEGER NOT NULL
+) STRICT;
+`;
+
+/**
+ * An open gallery database. Supports `using`; closing twice is safe.
+ *
+ * @example
+ * ```ts
+ * import { Gallery } from "./gallery.ts";
+ * using gallery = Gallery.open(":memory:");
+ * gallery.addFaces("Ada", [{ width: 2, height: 1, pixels: new Uint8Array([1, 2]) }]);
+ * gallery.listPeople(); // [{ name: "Ada", faces: 1 }]
+ * ```
+ */
+export class Gallery implements Disposable {
+  #db: DatabaseSync | undefined;
+  #statements = new Map<string, StatementSync>();
+  readonly path: string;
+
+  private constructor(path: string, db: DatabaseSync) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) the gallery database at `path` (or ":memory:"). */
+  static open(path: string, options: { readOnly?: boolean } = {}): Gallery {
+    let db: DatabaseSync;
+    try {
+      db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+      db.exec("PRAGMA busy_timeout = 5000");
+      if (!options.readOnly) {
+        db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
+        db.exec("PRAGMA foreign_keys = ON");
+        db.exec(SCHEMA);
+      }
+      const check = db.prepare("PRAGMA quick_check").get() as { quick_check?: string } | undefined;
+      if (check?.quick_check !== "ok") {
+        throw new Error(`integrity check said ${JSON.stringify(check)}`);
+      }
+    } catch (error) {
+      throw new GalleryError("corrupt", `cannot open gallery ${path}: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    return new Gallery(path, db);
+  }
+
+  #stmt(sql: string): StatementSync {
+    const db = this.#open();
+    let st = this.#statements.get(sql);
+    if (!st) {
+      st = db.prepare(sql);
+      this.#statements.set(sql, st);
+    }
+    return st;
+  }
+
+  #open(): DatabaseSync {
+    if (!this.#db) throw new Error("the gallery is closed");
+    return this.#db;
+  }
+
+  #transaction<T>(body: () => T): T {
+    const db = this.#open();
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = body();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  #bump(): number {
+    this.#stmt("UPDATE meta SET value = value + 1 WHERE key = 'generation'").run();
+    return this.generation();
+  }
+
+  /** The current generation: bumped by every change to people or faces. */
+  generation(): number {
+    const row = this.#stmt("SELECT value FROM meta WHERE key = 'generation'").get() as {
+      value: number;
+    };
+    return Number(row.value);
+  }
+
+  /**
+   * Stores faces for a person (created on first use) in one durable transaction.
+   * Returns the person's id, the faces now held for them, and the new generation.
+   */
+  addFaces(
+    rawName: string,
+    faces: readonly NewFace[],
+  ): { personId: number; name: string; stored: number; personFaces: number; generation: number } {
+    const name = normalizeName(rawName);
+    for (const [i, face] of faces.entries()) {
+      if (face.pixels.length !== face.width * face.height) {
+        throw new TypeError(
+          `face ${i}: expected ${face.width}x${face.height} = ${
+            face.width * face.height
+          } bytes, got ${face.pixels.length}`,
+        );
+      }
+    }
+    return this.#transaction(() => {
+      const now = Date.now();
+      this.#stmt("INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)").run(name, now);
+      const person = this.#stmt("SELECT id FROM people WHERE name = ?").get(name) as {
+        id: number;
+      };
+      const personId = Number(person.id);
+      const insert = this.#stmt(
+        "INSERT INTO faces (person_id, width, height, pixels, created_at) VALUES (?, ?, ?, ?, ?)",
+      );
+      for (const face of faces) insert.run(personId, face.width, face.height, face.pixels, now);
+      const generation = faces.length > 0 ? this.#bump() : this.generation();
+      return {
+        personId,
+        name,
+        stored: faces.length,
+        personFaces: this.#countFaces(personId),
+        generation,
+      };
+    });
+  }
+
+  #countFaces(personId: number): number {
+    const row = this.#stmt("SELECT COUNT(*) AS n FROM faces WHERE person_id = ?").get(
+      personId,
+    ) as { n: number };
+    return Number(row.n);
+  }
+
+  /** Removes a person and all their faces. Throws `not_found` if there is no such person. */
+  forget(rawName: string): { name: string; removedFaces: number; generation: number } {
+    const name = normalizeName(rawName);
+    return this.#transaction(() => {
+      const person = this.#stmt("SELECT id FROM people WHERE name = ?").get(name) as
+        | { id: number }
+        | undefined;
+      if (!person) throw new GalleryError("not_found", `no person named ${JSON.stringify(name)}`);
+      const removedFaces = this.#countFaces(Number(person.id));
+      this.#stmt("DELETE FROM faces WHERE person_id = ?").run(person.id);
+      this.#stmt("DELETE FROM people WHERE id = ?").run(person.id);
+      return { name, removedFaces, generation: this.#bump() };
+    });
+  }
+
+  /** People with their face counts, sorted by name. */
+  listPeople(): { name: string; faces: number }[] {
+    const rows = this.#stmt(
+      `SELECT p.name AS name, COUNT(f.id) AS faces FROM people p
+       LEFT JOIN faces f ON f.person_id = p.id GROUP BY p.id ORDER BY p.name`,
+    ).all() as { name: string; faces: number }[];
+    return rows.map((r) => ({ name: r.name, faces: Number(r.faces) }));
+  }
+
+  /** Person id -> name, for every person currently enrolled. */
+  names(): Map<number, string> {
+    const rows = this.#stmt("SELECT id, name FROM people").all() as { id: number; name: string }[];
+    return new Map(rows.map((r) => [Number(r.id), r.name]));
+  }
+
+  /** Numbers of people and faces. */
+  counts(): { people: number; faces: number } {
+    const row = this.#stmt(
+      "SELECT (SELECT COUNT(*) FROM people) AS people, (SELECT COUNT(*) FROM faces) AS faces",
+    ).get() as { people: number; faces: number };
+    return { people: Number(row.people), faces: Number(row.faces) };
+  }
+
+  /** Every stored face with id greater than `afterId`, in id order. */
+  faces(afterId = 0): StoredFace[] {
+    const rows = this.#stmt(
+      "SELECT id, person_id, width, height, pixels FROM faces WHERE id > ? ORDER BY id",
+    ).all(afterId) as {
+      id: number;
+      person_id: number;
+      width: number;
+      height: number;
+      pixels: Uint8Array;
+    }[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      label: Number(r.person_id),
+      width: Number(r.width),
+      height: Number(r.height),
+      pixels: r.pixels,
+    }));
+  }
+
+  /** Highest face id stored so far (0 when empty). */
+  lastFaceId(): number {
+    const row = this.#stmt("SELECT COALESCE(MAX(id), 0) AS id FROM faces").get() as { id: number };
+    return Number(row.id);
+  }
+
+  /** Stores a trained model snapshot, replacing the previous one for that algorithm. */
+  saveModel(model: StoredModel): void {
+    this.#stmt(
+      `INSERT INTO models (algorithm, bytes, generation, faces, last_face_id, trained_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(algorithm) DO UPDATE SET bytes = excluded.bytes,
+         generation = excluded.generation, faces = excluded.faces,
+         last_face_id = excluded.last_face_id, trained_at = excluded.trained_at`,
+    ).run(
+      model.algorithm,
+      model.bytes,
+      model.generation,
+      model.faces,
+      model.lastFaceId,
+      Date.now(),
+    );
+  }
+
+  /** Deletes a stored model (e.g. when it can no longer be trained). */
+  dropModel(algorithm: string): void {
+    this.#stmt("DELETE FROM models WHERE algorithm = ?").run(algorithm);
+  }
+
+  /** The stored model for an algorithm, if any. */
+  loadModel(algorithm: string): StoredModel | undefined {
+    const row = this.#stmt(
+      "SELECT algorithm, bytes, generation, faces, last_face_id FROM models WHERE algorithm = ?",
+    ).get(algorithm) as
+      | {
+        algorithm: string;
+        bytes: Uint8Array;
+        generation: number;
+        faces: number;
+        last_face_id: number;
+      }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      algorithm: row.algorithm,
+      bytes: row.bytes,
+      generation: Number(row.generation),
+      faces: Number(row.faces),
+      lastFaceId: Number(row.last_face_id),
+    };
+  }
+
+  /** Closes the database. Safe to call more than once. */
+  close(): void {
+    const db = this.#db;
+    this.#db = undefined;
+    this.#statements.clear();
+    db?.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The policy for person names. Names are labels shown to users and keys in the gallery;
+ * they are never used to build file paths, but names that look like paths or carry
+ * control characters are refused anyway, because they end up in logs and terminals.
+ * @module
+ */
+import { GalleryError } from "./errors.ts";
+
+/** Longest accepted name, in UTF-8 bytes. */
+export const MAX_NAME_BYTES = 128;
+
+const encoder = new TextEncoder();
+// C0/C1 control characters, including NUL, DEL and line breaks.
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+
+/**
+ * Returns the name in canonical form (NFC, outer whitespace trimmed), or throws a
+ * {@link GalleryError} with code `invalid_name` saying what was wrong.
+ *
+ * @example
+ * ```ts
+ * import { normalizeName } from "./name.ts";
+ * normalizeName("  Ada Lovelace "); // "Ada Lovelace"
+ * ```
+ */
+export function normalizeName(raw: string): string {
+  const name = raw.normalize("NFC").trim();
+  const refuse = (why: string) => {
+    throw new GalleryError("invalid_name", `invalid name: ${why}`);
+  };
+  if (name.length === 0) refuse("expected 1 or more visible characters, got an empty name");
+  const bytes = encoder.encode(name).length;
+  if (bytes > MAX_NAME_BYTES) {
+    refuse(`expected at most ${MAX_NAME_BYTES} UTF-8 bytes, got ${bytes}`);
+  }
+  if (CONTROL.test(name)) refuse("control characters (including NUL) are not allowed");
+  if (name.includes("/") || name.includes("\\")) refuse("'/' and '\\' are not allowed");
+  if (name.includes("..")) refuse("'..' is not allowed");
+  if (name.includes("\ufffd")) refuse("it contains U+FFFD (was it valid UTF-8?)");
+  return name;
+}
