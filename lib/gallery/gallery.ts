@@ -258,6 +258,14 @@ export class Gallery implements Disposable {
     }));
   }
 
+  /** Number of stored faces whose id is at most `maxId`. */
+  countFacesUpTo(maxId: number): number {
+    const row = this.#stmt("SELECT COUNT(*) AS n FROM faces WHERE id <= ?").get(maxId) as {
+      n: number;
+    };
+    return Number(row.n);
+  }
+
   /** Highest face id stored so far (0 when empty). */
   lastFaceId(): number {
     const row = this.#stmt("SELECT COALESCE(MAX(id), 0) AS id FROM faces").get() as { id: number };

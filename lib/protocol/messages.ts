@@ -205,7 +205,8 @@ export interface StatsResponse {
 
 /** A failed request of any operation. */
 export interface ErrorResponse {
-  op: Op;
+  /** The request's op; its raw id when the op is unknown (status "unknownOperation"). */
+  op: Op | number;
   status: Exclude<Status, "ok">;
   message: string;
 }

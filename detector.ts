@@ -1,0 +1,56 @@
+/**
+ * facerec detector: finds faces in users' images and forwards them to the recognizer.
+ * Usage: deno task detector [--port 7001] [--recognizer HOST:PORT] [flags]
+ * @module
+ */
+import { parseServerArgs, SERVER_FLAGS_HELP } from "./lib/cli/server_flags.ts";
+import { runServer } from "./lib/cli/run_server.ts";
+import { EXIT_USAGE, UsageError } from "./lib/cli/usage_error.ts";
+import { DetectorService } from "./lib/service/detector_service.ts";
+import { createLogger } from "./lib/service/log.ts";
+import { parseEndpoint } from "./lib/service/upstream.ts";
+
+const HELP = `Usage: detector [--port 7001] [--recognizer HOST:PORT] [options]
+  --recognizer H:P     where the recognizer listens (default 127.0.0.1:7002)
+  --recognizer-tls     connect to the recognizer over TLS
+  --ca FILE            trust this PEM CA for the recognizer's certificate (implies TLS)
+${SERVER_FLAGS_HELP}
+The token (--token / $FACEREC_TOKEN) is both required from clients and sent on to the recognizer.`;
+
+try {
+  const { settings, values, help } = parseServerArgs(Deno.args, {
+    recognizer: { type: "string", default: "127.0.0.1:7002" },
+    "recognizer-tls": { type: "boolean", default: false },
+    ca: { type: "string" },
+  }, 7001);
+  if (help) {
+    console.log(HELP);
+    Deno.exit(0);
+  }
+  let recognizer;
+  try {
+    recognizer = parseEndpoint(values.recognizer as string);
+  } catch (error) {
+    throw new UsageError(`--recognizer: ${(error as Error).message}`);
+  }
+  const ca = values.ca as string | undefined;
+  if (ca !== undefined || values["recognizer-tls"]) {
+    recognizer.tls = { caCerts: ca === undefined ? undefined : [Deno.readTextFileSync(ca)] };
+  }
+  const log = createLogger("detector", settings.logLevel);
+  const service = await DetectorService.start({
+    recognizer,
+    recognizerToken: settings.token,
+    workers: settings.workers,
+    limits: settings.limits,
+    log,
+  });
+  await runServer("detector", settings, service, log);
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`detector: ${error.message}\n\n${HELP}`);
+    Deno.exit(EXIT_USAGE);
+  }
+  console.error(`detector: ${error instanceof Error ? error.message : error}`);
+  Deno.exit(1);
+}

@@ -1,0 +1,7 @@
+/** A command line the program cannot act on; programs exit with status 64 (EX_USAGE). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The conventional exit status for a usage error (sysexits.h EX_USAGE). */
+export const EXIT_USAGE = 64;

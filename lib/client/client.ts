@@ -1,0 +1,413 @@
+/**
+ * The facerec command-line client: parses a command, talks to the detector, prints the
+ * outcome as text or JSON (schema in the README), and returns the exit status.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { EXIT_USAGE, UsageError } from "../cli/usage_error.ts";
+import type {
+  AlgorithmName,
+  EnrollResponse,
+  ErrorResponse,
+  IdentifyResponse,
+  ImageReport,
+  Request,
+  Response,
+} from "../protocol/messages.ts";
+import { DEFAULT_LIMITS } from "../service/limits.ts";
+import { callService, type Endpoint, parseEndpoint } from "../service/upstream.ts";
+import { annotateFile } from "./annotate_file.ts";
+import { collectImages } from "./collect_images.ts";
+import { ProgressBar } from "./progress.ts";
+
+/** Exit statuses. */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  noFace: 2,
+  nobodyRecognized: 3,
+  usage: EXIT_USAGE,
+} as const;
+
+/** Where the client writes; tests pass their own. */
+export interface ClientIO {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+const HELP = `Usage: client [--detector HOST:PORT] [--json] <command>
+Commands:
+  enroll NAME IMAGE|DIR...      store a person's faces (directories are walked)
+  identify IMAGE [--algorithm eigen|fisher|lbph] [--threshold X] [--annotate OUT.png|.jpg]
+  list                          people and their face counts
+  forget NAME                   remove a person entirely
+  stats                         version, counts and model states
+Options:
+  --detector HOST:PORT   the detector (default $FACEREC_DETECTOR or 127.0.0.1:7001)
+  --token SECRET         shared token (default $FACEREC_TOKEN)
+  --tls                  connect with TLS;  --ca FILE  trust this PEM CA (implies --tls)
+  --timeout S            give up after S seconds (default 120)
+  --json                 machine-readable output
+Exit status: 0 ok (identify: someone recognized), 2 no face found, 3 faces but nobody
+recognized, 1 error, 64 usage error.`;
+
+const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+/** Images per enroll request, and bytes per request, so huge folders stream in batches. */
+const BATCH_IMAGES = 16;
+const BATCH_BYTES = 32 * 2 ** 20;
+
+interface Context {
+  endpoint: Endpoint;
+  token: string | undefined;
+  json: boolean;
+  timeoutMs: number;
+  io: ClientIO;
+}
+
+/** Runs the client with `args`; returns the exit status. */
+export async function runClient(args: string[], io: ClientIO = defaultIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        detector: { type: "string" },
+        token: { type: "string" },
+        tls: { type: "boolean", default: false },
+        ca: { type: "string" },
+        timeout: { type: "string", default: "120" },
+        json: { type: "boolean", default: false },
+        algorithm: { type: "string", default: "lbph" },
+        threshold: { type: "string" },
+        annotate: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    io.err(`client: ${(error as Error).message}\n\n${HELP}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return EXIT.ok;
+  }
+  let ctx: Context;
+  let command: () => Promise<number>;
+  try {
+    const endpoint = parseEndpoint(
+      values.detector ?? Deno.env.get("FACEREC_DETECTOR") ?? "127.0.0.1:7001",
+    );
+    if (values.tls || values.ca !== undefined) {
+      endpoint.tls = {
+        caCerts: values.ca === undefined ? undefined : [await Deno.readTextFile(values.ca)],
+      };
+    }
+    const timeout = Number(values.timeout);
+    if (!(timeout > 0)) {
+      throw new UsageError(`--timeout: expected seconds > 0, got ${values.timeout}`);
+    }
+    ctx = {
+      endpoint,
+      token: values.token ?? (Deno.env.get("FACEREC_TOKEN") || undefined),
+      json: values.json,
+      timeoutMs: timeout * 1000,
+      io,
+    };
+    const [name, ...rest] = positionals;
+    const need = (n: number, what: string) => {
+      if (rest.length < n) throw new UsageError(`${name}: expected ${what}`);
+    };
+    const exactly = (n: number, what: string) => {
+      if (rest.length !== n) {
+        throw new UsageError(`${name}: expected ${what}, got ${rest.length} arguments`);
+      }
+    };
+    switch (name) {
+      case "enroll":
+        need(2, "NAME and at least one IMAGE or DIR");
+        command = () => enroll(ctx, rest[0]!, rest.slice(1));
+        break;
+      case "identify": {
+        exactly(1, "exactly one IMAGE");
+        const algorithm = values.algorithm as AlgorithmName;
+        if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
+          throw new UsageError(
+            `--algorithm: expected eigen, fisher or lbph, got ${values.algorithm}`,
+          );
+        }
+        let threshold: number | undefined;
+        if (values.threshold !== undefined) {
+          threshold = Number(values.threshold);
+          if (!Number.isFinite(threshold) || threshold < 0) {
+            throw new UsageError(`--threshold: expected a number >= 0, got ${values.threshold}`);
+          }
+        }
+        const annotate = values.annotate;
+        if (annotate !== undefined && !/\.(png|jpe?g)$/i.test(annotate)) {
+          throw new UsageError(`--annotate: expected a .png or .jpg path, got ${annotate}`);
+        }
+        command = () => identify(ctx, rest[0]!, algorithm, threshold, annotate);
+        break;
+      }
+      case "list":
+        exactly(0, "no arguments");
+        command = () => simple(ctx, { op: "list" });
+        break;
+      case "forget":
+        exactly(1, "exactly one NAME");
+        command = () => simple(ctx, { op: "forget", name: rest[0]! });
+        break;
+      case "stats":
+        exactly(0, "no arguments");
+        command = () => simple(ctx, { op: "stats" });
+        break;
+      case undefined:
+        throw new UsageError("expected a command");
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof TypeError) {
+      io.err(`client: ${error.message}\n\n${HELP}`);
+      return EXIT.usage;
+    }
+    io.err(`client: ${(error as Error).message}`);
+    return EXIT.error;
+  }
+  try {
+    return await command();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (ctx.json) io.out(JSON.stringify({ error: { status: "client", message } }));
+    else io.err(`client: ${message}`);
+    return EXIT.error;
+  }
+}
+
+const defaultIO: ClientIO = { out: (l) => console.log(l), err: (l) => console.error(l) };
+
+function call(ctx: Context, request: Request): Promise<Response> {
+  return callService(ctx.endpoint, { ...request, token: ctx.token }, {
+    timeoutMs: ctx.timeoutMs,
+    maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
+    peerName: "detector",
+  });
+}
+
+function failed(ctx: Context, reply: ErrorResponse): number {
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify({ error: { status: reply.status, message: reply.message } }));
+  } else ctx.io.err(`error (${reply.status}): ${reply.message}`);
+  return EXIT.error;
+}
+
+/** JSON cannot carry Infinity; an absent distance is null. */
+function finite(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
+async function simple(ctx: Context, request: Request): Promise<number> {
+  const reply = await call(ctx, request);
+  if (reply.status !== "ok") return failed(ctx, reply as ErrorResponse);
+  const { io } = ctx;
+  switch (reply.op) {
+    case "list":
+      if (ctx.json) io.out(JSON.stringify({ people: reply.people }));
+      else if (reply.people.length === 0) io.out("nobody is enrolled");
+      else for (const p of reply.people) io.out(`${p.name}\t${p.faces} face(s)`);
+      break;
+    case "forget":
+      if (ctx.json) {
+        io.out(
+          JSON.stringify({
+            name: reply.name,
+            removed_faces: reply.removedFaces,
+            models: reply.models,
+          }),
+        );
+      } else io.out(`forgot ${reply.name}: ${reply.removedFaces} face(s) removed`);
+      break;
+    case "stats":
+      if (ctx.json) {
+        io.out(JSON.stringify({
+          version: reply.version,
+          people: reply.people,
+          faces: reply.faces,
+          models: reply.models,
+        }));
+      } else {
+        io.out(`facerec ${reply.version}: ${reply.people} people, ${reply.faces} faces`);
+        for (const m of reply.models) {
+          io.out(
+            `  ${m.algorithm.padEnd(7)} ${m.state.padEnd(11)} ${m.faces} faces${
+              m.message ? `  (${m.message})` : ""
+            }`,
+          );
+        }
+      }
+      break;
+    default:
+      throw new Error(`unexpected ${reply.op} reply`);
+  }
+  return EXIT.ok;
+}
+
+const OUTCOME_TEXT: Record<ImageReport["outcome"], string> = {
+  stored: "stored",
+  no_face: "no face",
+  several_faces: "several faces",
+  unreadable: "unreadable",
+};
+
+async function enroll(ctx: Context, name: string, inputs: string[]): Promise<number> {
+  let paths: string[];
+  try {
+    paths = await collectImages(inputs);
+  } catch (error) {
+    throw new Error(`cannot read ${inputs.join(" ")}: ${(error as Error).message}`);
+  }
+  if (paths.length === 0) throw new Error(`no image files found in ${inputs.join(" ")}`);
+  const progress = new ProgressBar(
+    paths.length,
+    `enrolling ${name}`,
+    !ctx.json && paths.length >= 10 && Deno.stderr.isTerminal(),
+  );
+  const results: {
+    path: string;
+    outcome: ImageReport["outcome"];
+    faces: number;
+    message?: string;
+  }[] = [];
+  let last: EnrollResponse | undefined;
+  let batch: { path: string; data: Uint8Array }[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const sent = batch;
+    batch = [];
+    batchBytes = 0;
+    const reply = await call(ctx, {
+      op: "enroll",
+      name,
+      images: sent.map((b) => ({ filename: b.path.split("/").pop(), data: b.data })),
+    });
+    if (reply.status !== "ok") throw new EnrollFailed(reply as ErrorResponse);
+    const ok = reply as EnrollResponse;
+    if (ok.stored > 0 || !last) last = ok;
+    for (const report of ok.images) {
+      results.push({
+        path: sent[report.index]?.path ?? `#${report.index}`,
+        outcome: report.outcome,
+        faces: report.faces,
+        ...(report.message ? { message: report.message } : {}),
+      });
+    }
+    progress.advance(sent.length);
+  };
+  try {
+    for (const path of paths) {
+      let data: Uint8Array;
+      try {
+        data = await Deno.readFile(path);
+      } catch (error) {
+        results.push({ path, outcome: "unreadable", faces: 0, message: (error as Error).message });
+        progress.advance();
+        continue;
+      }
+      if (batchBytes + data.length > BATCH_BYTES || batch.length >= BATCH_IMAGES) await flush();
+      batch.push({ path, data });
+      batchBytes += data.length;
+    }
+    await flush();
+  } catch (error) {
+    progress.finish();
+    if (error instanceof EnrollFailed) {
+      for (const r of results) ctx.io.err(`${OUTCOME_TEXT[r.outcome]}\t${r.path}`);
+      return failed(ctx, error.reply);
+    }
+    throw error;
+  }
+  progress.finish();
+  const stored = results.filter((r) => r.outcome === "stored").length;
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify({
+      name: last?.name ?? name,
+      stored,
+      person_faces: last?.personFaces ?? 0,
+      images: results,
+      models: last?.models ?? [],
+    }));
+  } else {
+    for (const r of results) {
+      ctx.io.out(
+        `${OUTCOME_TEXT[r.outcome].padEnd(13)} ${r.path}${r.message ? `  (${r.message})` : ""}`,
+      );
+    }
+    ctx.io.out(
+      `${stored} of ${results.length} image(s) stored for ${last?.name ?? name}` +
+        (last && stored > 0 ? `; ${last.personFaces} face(s) on file` : ""),
+    );
+  }
+  if (stored > 0) return EXIT.ok;
+  return results.every((r) => r.outcome === "no_face") ? EXIT.noFace : EXIT.error;
+}
+
+class EnrollFailed extends Error {
+  constructor(readonly reply: ErrorResponse) {
+    super(reply.message);
+  }
+}
+
+async function identify(
+  ctx: Context,
+  path: string,
+  algorithm: AlgorithmName,
+  threshold: number | undefined,
+  annotatePath: string | undefined,
+): Promise<number> {
+  const data = await Deno.readFile(path);
+  const reply = await call(ctx, {
+    op: "identify",
+    algorithm,
+    threshold,
+    images: [{ filename: path.split("/").pop(), data }],
+  });
+  if (reply.status !== "ok") return failed(ctx, reply as ErrorResponse);
+  const result = reply as IdentifyResponse;
+  if (annotatePath !== undefined) await annotateFile(data, result.faces, annotatePath);
+  const recognized = result.faces.filter((f) => f.name !== null).length;
+  if (ctx.json) {
+    ctx.io.out(JSON.stringify({
+      faces: result.faces.map((f) => ({
+        box: f.box,
+        name: f.name,
+        distance: finite(f.distance),
+        algorithm: f.algorithm,
+        threshold: f.threshold,
+        candidates: f.candidates.map((c) => ({ name: c.name, distance: finite(c.distance) })),
+      })),
+      image: { width: result.imageWidth, height: result.imageHeight },
+      annotated: annotatePath ?? null,
+    }));
+  } else if (result.faces.length === 0) {
+    ctx.io.out(`no face found in ${path}`);
+  } else {
+    for (const f of result.faces) {
+      const where = `${f.box.width}x${f.box.height}+${f.box.x}+${f.box.y}`;
+      const best = f.candidates[0];
+      ctx.io.out(
+        f.name !== null
+          ? `${f.name.padEnd(20)} distance ${f.distance.toFixed(2)}  at ${where}`
+          : `${"unknown".padEnd(20)} ${
+            best ? `nearest ${best.name} at ${best.distance.toFixed(2)}` : "no candidates"
+          } (threshold ${f.threshold})  at ${where}`,
+      );
+    }
+    if (annotatePath !== undefined) ctx.io.out(`annotated image written to ${annotatePath}`);
+  }
+  if (result.faces.length === 0) return EXIT.noFace;
+  return recognized > 0 ? EXIT.ok : EXIT.nobodyRecognized;
+}

@@ -1,0 +1,59 @@
+/**
+ * RGBA to PNG or JPEG bytes, for annotated replies and files the demo writes.
+ * @module
+ */
+import { encode as encodePngData } from "fast-png";
+import jpeg from "jpeg-js";
+import type { RgbaImage } from "./image.ts";
+
+function checkRgba(img: RgbaImage): void {
+  const { width, height, data } = img;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new RangeError(`expected positive integer image dimensions, got ${width}x${height}`);
+  }
+  if (data.length !== width * height * 4) {
+    throw new RangeError(
+      `expected ${width * height * 4} RGBA bytes for ${width}x${height}, got ${data.length}`,
+    );
+  }
+}
+
+/**
+ * Encodes RGBA as an 8-bit RGBA PNG (lossless).
+ *
+ * @example
+ * ```ts
+ * import { encodePng } from "./encode.ts";
+ * const png = encodePng({ width: 1, height: 1, data: new Uint8Array([1, 2, 3, 255]) });
+ * console.assert(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47);
+ * ```
+ */
+export function encodePng(img: RgbaImage): Uint8Array {
+  checkRgba(img);
+  return encodePngData({
+    width: img.width,
+    height: img.height,
+    data: img.data,
+    depth: 8,
+    channels: 4,
+  });
+}
+
+/**
+ * Encodes RGBA as a baseline JPEG; alpha is dropped. `quality` is 1..100.
+ *
+ * @example
+ * ```ts
+ * import { encodeJpeg } from "./encode.ts";
+ * const jpg = encodeJpeg({ width: 8, height: 8, data: new Uint8Array(256).fill(200) }, 80);
+ * console.assert(jpg[0] === 0xff && jpg[1] === 0xd8);
+ * ```
+ */
+export function encodeJpeg(img: RgbaImage, quality = 90): Uint8Array {
+  checkRgba(img);
+  if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) {
+    throw new RangeError(`expected JPEG quality as an integer in 1..100, got ${quality}`);
+  }
+  const out = jpeg.encode({ width: img.width, height: img.height, data: img.data }, quality);
+  return new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+}

@@ -1,0 +1,38 @@
+/**
+ * RGBA to greyscale, bit-exact with OpenCV's `cvtColor(..., COLOR_RGB(A)2GRAY)` on 8-bit
+ * input: ITU-R BT.601 luma weights in 14-bit fixed point (R 4899, G 9617, B 1868, which sum
+ * to 2^14) with round-half-up, as in OpenCV's imgproc/src/color.hpp (`yuv_shift`).
+ * @module
+ */
+import type { GrayImage, RgbaImage } from "./image.ts";
+
+const R2Y = 4899;
+const G2Y = 9617;
+const B2Y = 1868;
+const SHIFT = 14;
+const HALF = 1 << (SHIFT - 1);
+
+/**
+ * Converts RGBA to 8-bit grey. Alpha is ignored, as OpenCV does.
+ *
+ * @example
+ * ```ts
+ * import { toGray } from "./gray.ts";
+ * const g = toGray({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) });
+ * console.assert(g.data[0] === 76); // (255 * 4899 + 8192) >> 14
+ * ```
+ */
+export function toGray(img: RgbaImage): GrayImage {
+  const { width, height, data } = img;
+  const n = width * height;
+  if (data.length !== n * 4) {
+    throw new RangeError(
+      `expected ${n * 4} RGBA bytes for ${width}x${height}, got ${data.length}`,
+    );
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0, p = 0; i < n; i++, p += 4) {
+    out[i] = (data[p]! * R2Y + data[p + 1]! * G2Y + data[p + 2]! * B2Y + HALF) >> SHIFT;
+  }
+  return { width, height, data: out };
+}

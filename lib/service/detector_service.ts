@@ -1,0 +1,205 @@
+/**
+ * The detector: decodes the user's images, finds faces, and forwards normalised crops to
+ * the recognizer. Images without a face go straight back to the user; for enrollment an
+ * image must hold exactly one face.
+ * @module
+ */
+import { normalizeName } from "../gallery/mod.ts";
+import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
+import type {
+  EnrollRequest,
+  EnrollResponse,
+  IdentifyRequest,
+  IdentifyResponse,
+  ImageReport,
+  Request,
+  Response,
+  WireFace,
+} from "../protocol/messages.ts";
+import type { AnalyzeJob, AnalyzeResult } from "./detect_worker.ts";
+import { ServiceError, statusOf } from "./errors.ts";
+import type { ServiceLimits } from "./limits.ts";
+import type { Logger } from "./log.ts";
+import { callService, type Endpoint } from "./upstream.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+/** Options of {@link DetectorService.start}. */
+export interface DetectorServiceOptions {
+  recognizer: Endpoint;
+  /** Token to present to the recognizer, if it requires one. */
+  recognizerToken?: string;
+  workers: number;
+  limits: ServiceLimits;
+  log: Logger;
+}
+
+const WORKER_URL = new URL("./detect_worker.ts", import.meta.url);
+
+/** See the module documentation. Supports `await using`. */
+export class DetectorService implements AsyncDisposable {
+  readonly #pool: WorkerPool;
+  readonly #options: DetectorServiceOptions;
+
+  private constructor(pool: WorkerPool, options: DetectorServiceOptions) {
+    this.#pool = pool;
+    this.#options = options;
+  }
+
+  /** Starts the decoding/detection workers. */
+  static async start(options: DetectorServiceOptions): Promise<DetectorService> {
+    const pool = await WorkerPool.start(WORKER_URL, { size: options.workers, name: "detection" });
+    return new DetectorService(pool, options);
+  }
+
+  /** Answers one request. */
+  handle = (request: Request): Promise<Response> => {
+    switch (request.op) {
+      case "enroll":
+        return this.#enroll(request);
+      case "identify":
+        return this.#identify(request);
+      case "forget":
+        normalizeName(request.name);
+        return this.#forward(request);
+      default:
+        return this.#forward(request);
+    }
+  };
+
+  #forward(request: Request): Promise<Response> {
+    const { limits } = this.#options;
+    return callService(this.#options.recognizer, {
+      ...request,
+      token: this.#options.recognizerToken,
+    }, {
+      timeoutMs: limits.upstreamTimeoutMs,
+      maxFrameBytes: limits.maxFrameBytes,
+      peerName: "recognizer",
+    });
+  }
+
+  #analyze(data: Uint8Array, maxCrops: number): Promise<AnalyzeResult> {
+    const { limits } = this.#options;
+    const job: AnalyzeJob = {
+      type: "analyze",
+      data,
+      limits: {
+        maxWidth: limits.maxImageSide,
+        maxHeight: limits.maxImageSide,
+        maxPixels: limits.maxImagePixels,
+      },
+      maxCrops,
+    };
+    return this.#pool.run<AnalyzeResult>(job);
+  }
+
+  async #enroll(request: EnrollRequest): Promise<Response> {
+    const name = normalizeName(request.name);
+    const images = request.images ?? [];
+    const { maxImagesPerRequest } = this.#options.limits;
+    if (images.length === 0) throw new ServiceError("badRequest", "enroll: no images given");
+    if (images.length > maxImagesPerRequest) {
+      throw new ServiceError(
+        "tooLarge",
+        `enroll: at most ${maxImagesPerRequest} images per request, got ${images.length}`,
+      );
+    }
+    const results = await Promise.allSettled(images.map((image) => this.#analyze(image.data, 1)));
+    const reports: ImageReport[] = [];
+    const faces: WireFace[] = [];
+    results.forEach((result, index) => {
+      if (result.status === "rejected") {
+        const status = statusOf(result.reason);
+        if (status === "internal") throw result.reason;
+        reports.push({ index, outcome: "unreadable", faces: 0, message: result.reason.message });
+        return;
+      }
+      const { boxes, crops } = result.value;
+      if (boxes.length === 0) {
+        reports.push({ index, outcome: "no_face", faces: 0, data: images[index]!.data });
+      } else if (boxes.length > 1) {
+        reports.push({
+          index,
+          outcome: "several_faces",
+          faces: boxes.length,
+          message: `found ${boxes.length} faces; an enrollment image must show exactly one person`,
+        });
+      } else {
+        reports.push({ index, outcome: "stored", faces: 1 });
+        faces.push({
+          width: FACE_WIDTH,
+          height: FACE_HEIGHT,
+          pixels: crops[0]!,
+          box: boxes[0]!,
+          imageIndex: index,
+        });
+      }
+    });
+    if (faces.length === 0) {
+      return {
+        op: "enroll",
+        status: "ok",
+        name,
+        stored: 0,
+        personFaces: 0,
+        images: reports,
+        models: [],
+      };
+    }
+    const reply = await this.#forward({ op: "enroll", name, faces });
+    if (reply.status !== "ok" || reply.op !== "enroll") {
+      // Nothing was stored: no image may claim "stored".
+      return reply;
+    }
+    return { ...(reply as EnrollResponse), images: reports };
+  }
+
+  async #identify(request: IdentifyRequest): Promise<Response> {
+    const images = request.images ?? [];
+    if (images.length !== 1) {
+      throw new ServiceError(
+        "badRequest",
+        `identify: expected exactly 1 image, got ${images.length}`,
+      );
+    }
+    const image = images[0]!;
+    const { maxFacesPerImage } = this.#options.limits;
+    const analysis = await this.#analyze(image.data, maxFacesPerImage);
+    if (analysis.boxes.length === 0) {
+      const none: IdentifyResponse = {
+        op: "identify",
+        status: "ok",
+        faces: [],
+        imageWidth: analysis.width,
+        imageHeight: analysis.height,
+        image: image.data,
+      };
+      return none;
+    }
+    const faces: WireFace[] = analysis.crops.map((pixels, i) => ({
+      width: FACE_WIDTH,
+      height: FACE_HEIGHT,
+      pixels,
+      box: analysis.boxes[i]!,
+      imageIndex: 0,
+    }));
+    const reply = await this.#forward({
+      op: "identify",
+      algorithm: request.algorithm,
+      threshold: request.threshold,
+      faces,
+    });
+    if (reply.status !== "ok" || reply.op !== "identify") return reply;
+    return { ...reply, imageWidth: analysis.width, imageHeight: analysis.height };
+  }
+
+  /** Stops the workers. Safe to call twice. */
+  close(): Promise<void> {
+    this.#pool.close();
+    return Promise.resolve();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

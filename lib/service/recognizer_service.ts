@@ -1,0 +1,194 @@
+/**
+ * The recognizer: stores enrolled face crops in the gallery, keeps the models trained
+ * (through {@link ModelManager}) and answers identify, list, forget and stats.
+ * It never sees encoded images; the detector sends it normalised crops.
+ * @module
+ */
+import { Gallery } from "../gallery/mod.ts";
+import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
+import type {
+  EnrollRequest,
+  EnrollResponse,
+  ForgetResponse,
+  IdentifiedFace,
+  IdentifyRequest,
+  IdentifyResponse,
+  Request,
+  Response,
+  WireFace,
+} from "../protocol/messages.ts";
+import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
+import { ServiceError } from "./errors.ts";
+import type { ServiceLimits } from "./limits.ts";
+import type { Logger } from "./log.ts";
+import { ModelManager } from "./model_manager.ts";
+import { VERSION } from "./version.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+/** Options of {@link RecognizerService.start}. */
+export interface RecognizerServiceOptions {
+  /** Directory holding `gallery.db` (created if missing). */
+  dataDir: string;
+  /** Prediction workers. Training has one more, of its own. */
+  workers: number;
+  limits: ServiceLimits;
+  log: Logger;
+}
+
+const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
+
+/** See the module documentation. Supports `await using`. */
+export class RecognizerService implements AsyncDisposable {
+  readonly #gallery: Gallery;
+  readonly #models: ModelManager;
+  readonly #pools: WorkerPool[];
+  readonly #limits: ServiceLimits;
+  #closed = false;
+
+  private constructor(
+    gallery: Gallery,
+    models: ModelManager,
+    pools: WorkerPool[],
+    limits: ServiceLimits,
+  ) {
+    this.#gallery = gallery;
+    this.#models = models;
+    this.#pools = pools;
+    this.#limits = limits;
+  }
+
+  /** Opens the gallery, starts the workers and loads the stored models. */
+  static async start(options: RecognizerServiceOptions): Promise<RecognizerService> {
+    await Deno.mkdir(options.dataDir, { recursive: true });
+    const gallery = Gallery.open(`${options.dataDir}/gallery.db`);
+    const pools: WorkerPool[] = [];
+    try {
+      const [trainer, predictors] = await Promise.all([
+        WorkerPool.start(WORKER_URL, { size: 1, name: "trainer" }),
+        WorkerPool.start(WORKER_URL, { size: options.workers, name: "recognition" }),
+      ]);
+      pools.push(trainer, predictors);
+      const models = new ModelManager(gallery, trainer, predictors, options.log);
+      await models.start();
+      return new RecognizerService(gallery, models, pools, options.limits);
+    } catch (error) {
+      for (const pool of pools) pool.close();
+      gallery.close();
+      throw error;
+    }
+  }
+
+  /** Answers one request. */
+  handle = (request: Request): Promise<Response> => {
+    switch (request.op) {
+      case "enroll":
+        return this.#enroll(request);
+      case "identify":
+        return this.#identify(request);
+      case "list":
+        return Promise.resolve({ op: "list", status: "ok", people: this.#gallery.listPeople() });
+      case "forget":
+        return this.#forget(request.name);
+      case "stats": {
+        const counts = this.#gallery.counts();
+        return Promise.resolve({
+          op: "stats",
+          status: "ok",
+          version: VERSION,
+          people: counts.people,
+          faces: counts.faces,
+          models: this.#models.states(),
+        });
+      }
+    }
+  };
+
+  #checkFaces(faces: WireFace[] | undefined, op: string): WireFace[] {
+    if (!faces) {
+      throw new ServiceError(
+        "badRequest",
+        `${op}: the recognizer expects face crops (send images to the detector instead)`,
+      );
+    }
+    if (faces.length > this.#limits.maxImagesPerRequest * this.#limits.maxFacesPerImage) {
+      throw new ServiceError("tooLarge", `${op}: too many faces (${faces.length})`);
+    }
+    for (const [i, face] of faces.entries()) {
+      if (face.width !== FACE_WIDTH || face.height !== FACE_HEIGHT) {
+        throw new ServiceError(
+          "badRequest",
+          `${op}: face ${i} must be ${FACE_WIDTH}x${FACE_HEIGHT}, got ${face.width}x${face.height}`,
+        );
+      }
+    }
+    return faces;
+  }
+
+  async #enroll(request: EnrollRequest): Promise<EnrollResponse> {
+    const faces = this.#checkFaces(request.faces, "enroll");
+    if (faces.length === 0) throw new ServiceError("badRequest", "enroll: no faces to store");
+    const stored = this.#gallery.addFaces(request.name, faces);
+    await this.#models.trained(stored.generation);
+    return {
+      op: "enroll",
+      status: "ok",
+      name: stored.name,
+      stored: stored.stored,
+      personFaces: stored.personFaces,
+      images: [],
+      models: this.#models.states(),
+    };
+  }
+
+  async #identify(request: IdentifyRequest): Promise<IdentifyResponse> {
+    const faces = this.#checkFaces(request.faces, "identify");
+    const threshold = request.threshold ?? DEFAULT_THRESHOLDS[request.algorithm];
+    if (!(threshold >= 0)) {
+      throw new ServiceError("badRequest", `threshold: expected a number >= 0, got ${threshold}`);
+    }
+    const ranked = faces.length === 0 ? [] : await this.#models.predict(request.algorithm, faces);
+    const names = this.#gallery.names();
+    const answers: IdentifiedFace[] = faces.map((face, i) => {
+      // Labels of people forgotten since the served model was trained are skipped.
+      const candidates = (ranked[i] ?? []).flatMap((c) => {
+        const name = names.get(c.label);
+        return name === undefined ? [] : [{ name, distance: c.distance }];
+      });
+      const best = candidates[0];
+      return {
+        box: face.box,
+        name: best && best.distance <= threshold ? best.name : null,
+        distance: best?.distance ?? Infinity,
+        algorithm: request.algorithm,
+        threshold,
+        candidates,
+      };
+    });
+    return { op: "identify", status: "ok", faces: answers, imageWidth: 0, imageHeight: 0 };
+  }
+
+  async #forget(name: string): Promise<ForgetResponse> {
+    const removed = this.#gallery.forget(name);
+    await this.#models.trained(removed.generation);
+    return {
+      op: "forget",
+      status: "ok",
+      name: removed.name,
+      removedFaces: removed.removedFaces,
+      models: this.#models.states(),
+    };
+  }
+
+  /** Finishes training in progress, stops the workers and closes the gallery. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#models.close();
+    for (const pool of this.#pools) pool.close();
+    this.#gallery.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * A fixed-size pool of Deno workers for the synchronous OpenCV-WASM work (decoding,
+ * detection, recognition), so the event loop that serves sockets never blocks.
+ *
+ * Each worker runs {@link serveWorker} and handles one job at a time. Jobs go to the
+ * worker with the shortest queue; `broadcast` queues a job on every worker (used to hand
+ * a freshly trained model to all of them). A worker that dies fails its queued jobs and is
+ * replaced.
+ *
+ * @module
+ */
+
+/** What a worker posts back for one job. */
+export type WorkerReply =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+
+/** An error raised inside a worker, re-created on the calling side. */
+export class WorkerJobError extends Error {
+  override name = "WorkerJobError";
+  /** The original error's `name` (e.g. "ImageError"). */
+  readonly kind: string;
+  /** The original error's `code`, when it had one. */
+  readonly code: string | undefined;
+  constructor(kind: string, message: string, code?: string) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+interface Pending {
+  id: number;
+  job: unknown;
+  transfer: Transferable[];
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+class Slot {
+  worker!: Worker;
+  ready!: Promise<void>;
+  queue: Pending[] = [];
+  current: Pending | undefined;
+}
+
+/** Options of {@link WorkerPool.start}. */
+export interface WorkerPoolOptions {
+  /** Number of workers (at least 1). */
+  size: number;
+  /** Name shown in errors and logs. */
+  name: string;
+  /** Sent to each worker's init function. */
+  init?: unknown;
+}
+
+/** A pool of workers running the same module. Supports `await using`. */
+export class WorkerPool implements AsyncDisposable {
+  readonly #url: URL;
+  readonly #options: WorkerPoolOptions;
+  readonly #slots: Slot[] = [];
+  #nextId = 1;
+  #closed = false;
+
+  private constructor(url: URL, options: WorkerPoolOptions) {
+    this.#url = url;
+    this.#options = options;
+  }
+
+  /** Starts `size` workers from `url` and waits until every one has initialised. */
+  static async start(url: URL, options: WorkerPoolOptions): Promise<WorkerPool> {
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      throw new RangeError(`worker pool size: expected an integer >= 1, got ${options.size}`);
+    }
+    const pool = new WorkerPool(url, options);
+    for (let i = 0; i < options.size; i++) pool.#slots.push(pool.#spawn(new Slot()));
+    try {
+      await Promise.all(pool.#slots.map((s) => s.ready));
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.#slots.length;
+  }
+
+  /** Jobs queued or running across all workers. */
+  get pending(): number {
+    return this.#slots.reduce((n, s) => n + s.queue.length + (s.current ? 1 : 0), 0);
+  }
+
+  #spawn(slot: Slot): Slot {
+    const worker = new Worker(this.#url, { type: "module", name: this.#options.name });
+    slot.worker = worker;
+    slot.ready = new Promise<void>((resolve, reject) => {
+      const onReady = (event: MessageEvent) => {
+        const data = event.data as { ready?: boolean; fatal?: string };
+        if (data.ready) {
+          worker.removeEventListener("message", onReady);
+          worker.addEventListener("message", (e) => this.#onReply(slot, e.data as WorkerReply));
+          resolve();
+          this.#pump(slot);
+        } else if (data.fatal) {
+          reject(new Error(`${this.#options.name} worker failed to start: ${data.fatal}`));
+        }
+      };
+      worker.addEventListener("message", onReady);
+      worker.addEventListener("error", (event) => {
+        event.preventDefault();
+        const message = `${this.#options.name} worker crashed: ${event.message}`;
+        reject(new Error(message));
+        this.#onCrash(slot, message);
+      });
+    });
+    slot.ready.catch(() => {}); // observed by start() or by the crash handler
+    worker.postMessage({ init: this.#options.init ?? null });
+    return slot;
+  }
+
+  #onCrash(slot: Slot, message: string): void {
+    const failed = [...(slot.current ? [slot.current] : []), ...slot.queue];
+    slot.current = undefined;
+    slot.queue = [];
+    for (const job of failed) job.reject(new Error(message));
+    slot.worker.terminate();
+    if (!this.#closed) this.#spawn(slot);
+  }
+
+  #onReply(slot: Slot, reply: WorkerReply): void {
+    const job = slot.current;
+    if (!job || job.id !== reply.id) return;
+    slot.current = undefined;
+    if (reply.ok) job.resolve(reply.result);
+    else job.reject(new WorkerJobError(reply.error.name, reply.error.message, reply.error.code));
+    this.#pump(slot);
+  }
+
+  #pump(slot: Slot): void {
+    if (slot.current) return;
+    const next = slot.queue.shift();
+    if (!next) return;
+    slot.current = next;
+    slot.worker.postMessage({ id: next.id, job: next.job }, next.transfer);
+  }
+
+  #enqueue<T>(slot: Slot, job: unknown, transfer: Transferable[]): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error(`${this.#options.name} pool is closed`));
+    return new Promise<T>((resolve, reject) => {
+      slot.queue.push({
+        id: this.#nextId++,
+        job,
+        transfer,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      slot.ready.then(() => this.#pump(slot), () => {});
+    });
+  }
+
+  /** Runs one job on the least busy worker. */
+  run<T>(job: unknown, transfer: Transferable[] = []): Promise<T> {
+    let best = this.#slots[0]!;
+    let bestLoad = Infinity;
+    for (const slot of this.#slots) {
+      const load = slot.queue.length + (slot.current ? 1 : 0);
+      if (load < bestLoad) [best, bestLoad] = [slot, load];
+    }
+    return this.#enqueue<T>(best, job, transfer);
+  }
+
+  /** Queues the same job on every worker and waits for all of them. */
+  broadcast<T>(job: unknown): Promise<T[]> {
+    return Promise.all(this.#slots.map((slot) => this.#enqueue<T>(slot, job, [])));
+  }
+
+  /** Terminates every worker; queued jobs fail. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const slot of this.#slots) {
+      for (const job of [...(slot.current ? [slot.current] : []), ...slot.queue]) {
+        job.reject(new Error(`${this.#options.name} pool closed`));
+      }
+      slot.queue = [];
+      slot.current = undefined;
+      slot.worker.terminate();
+    }
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * facerec recognizer: stores enrolled faces and answers identify requests.
+ * Usage: deno task recognizer [--port 7002] [--data DIR] [flags]
+ * @module
+ */
+import { parseServerArgs, SERVER_FLAGS_HELP } from "./lib/cli/server_flags.ts";
+import { runServer } from "./lib/cli/run_server.ts";
+import { EXIT_USAGE, UsageError } from "./lib/cli/usage_error.ts";
+import { createLogger } from "./lib/service/log.ts";
+import { RecognizerService } from "./lib/service/recognizer_service.ts";
+
+const HELP = `Usage: recognizer [--port 7002] [--data DIR] [options]
+  --data DIR           gallery directory (default ./facerec-data)
+${SERVER_FLAGS_HELP}`;
+
+try {
+  const { settings, values, help } = parseServerArgs(Deno.args, {
+    data: { type: "string", default: "facerec-data" },
+  }, 7002);
+  if (help) {
+    console.log(HELP);
+    Deno.exit(0);
+  }
+  const log = createLogger("recognizer", settings.logLevel);
+  const service = await RecognizerService.start({
+    dataDir: values.data as string,
+    workers: settings.workers,
+    limits: settings.limits,
+    log,
+  });
+  await runServer("recognizer", settings, service, log);
+} catch (error) {
+  if (error instanceof UsageError) {
+    console.error(`recognizer: ${error.message}\n\n${HELP}`);
+    Deno.exit(EXIT_USAGE);
+  }
+  console.error(`recognizer: ${error instanceof Error ? error.message : error}`);
+  Deno.exit(1);
+}
