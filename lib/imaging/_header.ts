@@ -18,6 +18,12 @@ export interface Header {
   height: number;
   /** WebP with an ANIM chunk flag (we decode still images only). */
   animated: boolean;
+  /**
+   * JPEG whose first component is luma (greyscale, or JFIF YCbCr without an Adobe marker or
+   * RGB component ids), so grey can be read straight from it, as libjpeg does for
+   * `cv2.imread(path, IMREAD_GRAYSCALE)`.
+   */
+  jpegLuma?: boolean;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -77,6 +83,7 @@ const JPEG_OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 
 
 function readJpeg(b: Uint8Array): Header {
   let at = 2;
+  let adobe = false;
   while (true) {
     // Markers may be preceded by any number of 0xFF fill bytes (T.81 B.1.1.2).
     if (at >= b.length) throw truncated("JPEG", at + 1, b.length);
@@ -119,8 +126,19 @@ function readJpeg(b: Uint8Array): Header {
           "JPEG: height defined by a DNL marker is not supported",
         );
       }
-      return checked({ format: "jpeg", width: u16be(b, at + 5), height, animated: false });
+      const components = b[at + 7] ?? 0;
+      const ids = [...b.subarray(at + 8, at + 8 + 3 * components)].filter((_, i) => i % 3 === 0);
+      const rgbIds = ids.join() === "82,71,66";
+      const jpegLuma = components === 1 || (components === 3 && !adobe && !rgbIds);
+      return checked({
+        format: "jpeg",
+        width: u16be(b, at + 5),
+        height,
+        animated: false,
+        jpegLuma,
+      });
     }
+    if (marker === 0xee && startsWith(b, ascii("Adobe"), at + 2)) adobe = true;
     at += length;
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import jpeg from "jpeg-js";
-import type { RgbaImage } from "./image.ts";
+import type { GrayImage, RgbaImage } from "./image.ts";
 
 /** Decodes a JPEG file to RGBA. Limits are enforced by the caller before this runs. */
 export function decodeJpegRgba(bytes: Uint8Array, maxPixels: number): RgbaImage {
@@ -17,4 +17,24 @@ export function decodeJpegRgba(bytes: Uint8Array, maxPixels: number): RgbaImage 
     maxMemoryUsageInMB: 1024,
   });
   return { width: img.width, height: img.height, data: img.data };
+}
+
+/**
+ * Decodes only the luma of a YCbCr or greyscale JPEG (no colour conversion), as libjpeg's
+ * greyscale output does; within 1 grey level of `cv2.imread(path, IMREAD_GRAYSCALE)` on the
+ * annotated photos, where RGB-then-grey differs by up to 16.
+ */
+export function decodeJpegLuma(bytes: Uint8Array, maxPixels: number): GrayImage {
+  const img = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: false,
+    colorTransform: false,
+    tolerantDecoding: false,
+    maxResolutionInMP: Math.max(1, maxPixels / 1e6),
+    maxMemoryUsageInMB: 1024,
+  });
+  const n = img.width * img.height;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = img.data[i * 3]!;
+  return { width: img.width, height: img.height, data: out };
 }

@@ -5,7 +5,7 @@
  */
 import { decodeGifRgba } from "./_gif.ts";
 import { type Header, readHeader } from "./_header.ts";
-import { decodeJpegRgba } from "./_jpeg.ts";
+import { decodeJpegLuma, decodeJpegRgba } from "./_jpeg.ts";
 import { decodePngRgba } from "./_png.ts";
 import { decodePnm } from "./_pnm.ts";
 import { decodeWebpRgba } from "./_webp.ts";
@@ -132,8 +132,10 @@ export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Decod
 }
 
 /**
- * Decodes straight to 8-bit grey. Greymaps (P2/P5) skip the RGBA step; everything else is
- * decoded, then converted with {@link toGray} (OpenCV's RGB2GRAY weights).
+ * Decodes straight to 8-bit grey, as `cv2.imread(path, IMREAD_GRAYSCALE)` would. Greymaps
+ * (P2/P5) are read directly; YCbCr and greyscale JPEGs yield their luma channel without
+ * colour conversion (libjpeg's behaviour); everything else is decoded to RGBA, then
+ * converted with {@link toGray} (OpenCV's RGB2GRAY weights).
  *
  * @example
  * ```ts
@@ -144,10 +146,27 @@ export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Decod
  */
 export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayImage {
   const header = readHeader(bytes);
-  checkSize(header, limits);
-  if (header.format === "pnm" && (bytes[1] === 0x32 || bytes[1] === 0x35)) {
-    const { width, height, data } = decodePnm(bytes);
-    return { width, height, data };
+  const max = checkSize(header, limits);
+  let gray: GrayImage | undefined;
+  try {
+    if (header.format === "pnm" && (bytes[1] === 0x32 || bytes[1] === 0x35)) {
+      const { width, height, data } = decodePnm(bytes);
+      gray = { width, height, data };
+    } else if (header.jpegLuma) {
+      gray = decodeJpegLuma(bytes, max.maxPixels);
+    }
+  } catch (e) {
+    if (e instanceof ImageError) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new ImageError("unreadable", `corrupt ${header.format} data: ${why}`, { cause: e });
   }
-  return toGray(decodeImage(bytes, limits));
+  if (!gray) return toGray(decodeImage(bytes, limits));
+  if (gray.width !== header.width || gray.height !== header.height) {
+    throw new ImageError(
+      "unreadable",
+      `${header.format} decoded to ${gray.width}x${gray.height}, expected the ` +
+        `${header.width}x${header.height} its header declares`,
+    );
+  }
+  return gray;
 }

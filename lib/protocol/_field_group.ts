@@ -7,7 +7,7 @@
 
 import { ProtocolError } from "./errors.ts";
 import type { Field } from "./field.ts";
-import { describeTag, type TagName, TAGS, tagInfo } from "./tags.ts";
+import { describeTag, tagInfo, type TagName, TAGS } from "./tags.ts";
 
 /** How often a tag may appear: exactly once, at most once, or any number of times. */
 export type Occurrence = "one" | "optional" | "many";

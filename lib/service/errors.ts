@@ -5,7 +5,7 @@
  */
 import { GalleryError } from "../gallery/mod.ts";
 import { ProtocolError } from "../protocol/mod.ts";
-import type { ErrorResponse, Op, Status } from "../protocol/messages.ts";
+import type { ErrorResponse, Status } from "../protocol/messages.ts";
 import { ModelNotReadyError } from "./model_manager.ts";
 import { WorkerJobError } from "./worker_pool.ts";
 
@@ -47,7 +47,7 @@ export function statusOf(error: unknown): Exclude<Status, "ok"> {
 }
 
 /** An error reply for `op`, carrying the error's message. */
-export function errorResponse(op: Op, error: unknown): ErrorResponse {
+export function errorResponse(op: ErrorResponse["op"], error: unknown): ErrorResponse {
   const message = error instanceof Error ? error.message : String(error);
   return { op, status: statusOf(error), message };
 }

@@ -14,11 +14,18 @@
 import {
   decodeRequest,
   encodeResponse,
+  type Frame,
   ProtocolError,
   readFrames,
   writeFrame,
 } from "../protocol/mod.ts";
-import type { ErrorResponse, Request, Response } from "../protocol/messages.ts";
+import {
+  type ErrorResponse,
+  type Op,
+  OPS,
+  type Request,
+  type Response,
+} from "../protocol/messages.ts";
 import type { Logger } from "./log.ts";
 import { tokenChecker } from "./token.ts";
 import type { ServiceLimits } from "./limits.ts";
@@ -115,9 +122,9 @@ export class Server implements AsyncDisposable {
     const writer = conn.writable.getWriter();
     try {
       const frames = readFrames(conn.readable, {
-        maxFrameBytes: limits.maxFrameBytes,
+        maxBodyBytes: limits.maxFrameBytes,
         idleTimeoutMs: limits.idleTimeoutMs,
-        frameTimeoutMs: limits.frameTimeoutMs,
+        readTimeoutMs: limits.frameTimeoutMs,
       });
       for await (const frame of frames) {
         if (this.#closing) break;
@@ -135,7 +142,7 @@ export class Server implements AsyncDisposable {
       if (error instanceof ProtocolError) {
         log.warn("connection dropped: bad framing", { peer, error });
         // Tell the peer why, if the socket still takes bytes; the stream is now unusable.
-        const reply = encodeResponse(errorResponse("enroll", error));
+        const reply = encodeResponse(errorResponse(0, error));
         await writeFrame(writer, reply).catch(() => {});
       } else if (!isDisconnect(error)) {
         log.warn("connection error", { peer, error });
@@ -145,14 +152,14 @@ export class Server implements AsyncDisposable {
     }
   }
 
-  async #answer(frame: Uint8Array, peer: string): Promise<Uint8Array> {
-    const { log } = this.#options;
+  async #answer(frame: Frame, peer: string): Promise<Uint8Array> {
+    const { log, limits } = this.#options;
     let request: Request;
     try {
-      request = decodeRequest(frame);
+      request = decodeRequest(frame, { maxBodyBytes: limits.maxFrameBytes });
     } catch (error) {
       log.warn("bad request", { peer, error });
-      return encodeResponse(errorResponse(opOf(error), error));
+      return encodeResponse(errorResponse(opOfKind(frame.kind), error));
     }
     if (!this.#checkToken(request.token)) {
       log.warn("unauthorized request refused", { peer, op: request.op });
@@ -208,9 +215,10 @@ export class Server implements AsyncDisposable {
   }
 }
 
-function opOf(error: unknown): Request["op"] {
-  const op = (error as { op?: unknown }).op;
-  return typeof op === "string" ? op as Request["op"] : "enroll";
+/** The op a frame's kind byte names, so even a refusal answers in kind. */
+function opOfKind(kind: number): ErrorResponse["op"] {
+  const known = Object.entries(OPS).find(([, id]) => id === kind);
+  return known ? known[0] as Op : kind;
 }
 
 function isDisconnect(error: unknown): boolean {

@@ -47,7 +47,7 @@ export async function callService(
   let conn: Deno.Conn;
   const connectTimer = AbortSignal.timeout(Math.min(options.timeoutMs, 5_000));
   try {
-    const connecting = endpoint.tls
+    const connecting: Promise<Deno.Conn> = endpoint.tls
       ? Deno.connectTls({
         hostname: endpoint.hostname,
         port: endpoint.port,
@@ -71,11 +71,13 @@ export async function callService(
     await writeFrame(writer, encodeRequest(request));
     writer.releaseLock();
     const frames = readFrames(conn.readable, {
-      maxFrameBytes: options.maxFrameBytes,
+      maxBodyBytes: options.maxFrameBytes,
       idleTimeoutMs: options.timeoutMs,
-      frameTimeoutMs: options.timeoutMs,
+      readTimeoutMs: options.timeoutMs,
     });
-    for await (const frame of frames) return decodeResponse(frame);
+    for await (const frame of frames) {
+      return decodeResponse(frame, { maxBodyBytes: options.maxFrameBytes });
+    }
     throw new Error("the connection closed before a reply arrived");
   } catch (error) {
     if (error instanceof UnavailableError) throw error;

@@ -1,0 +1,73 @@
+/**
+ * Up-front input checks shared by all recognizers; messages state expected against got.
+ * @module
+ */
+import type { FaceImage } from "./recognizer.ts";
+
+/** Width and height of a model's images. */
+export interface ImageSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Throws unless `image` is a well-formed 8-bit greyscale image (and of `size`, if given). */
+export function checkImage(image: FaceImage, what: string, size?: ImageSize): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new RangeError(
+      `${what}: expected positive integer width and height, got ${width}x${height}`,
+    );
+  }
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(`${what}: expected data as a Uint8Array, got ${describe(data)}`);
+  }
+  if (data.length !== width * height) {
+    throw new TypeError(
+      `${what}: expected ${width * height} bytes for ${width}x${height}, got ${data.length}`,
+    );
+  }
+  if (size !== undefined && (width !== size.width || height !== size.height)) {
+    throw new TypeError(
+      `${what}: expected ${size.width}x${size.height} like the model's images, got ${width}x${height}`,
+    );
+  }
+}
+
+/**
+ * Checks a training batch: at least one image, one integer (int32) label per image, all
+ * images of one size (the model's, when `size` is given). Returns that size.
+ */
+export function checkTrainingSet(
+  images: readonly FaceImage[],
+  labels: readonly number[],
+  size?: ImageSize,
+): ImageSize {
+  if (images.length !== labels.length) {
+    throw new TypeError(
+      `labels: expected ${images.length} (one per image), got ${labels.length}`,
+    );
+  }
+  const first = images[0];
+  if (first === undefined) throw new RangeError("images: expected at least 1 image, got 0");
+  const expected = size ?? { width: first.width, height: first.height };
+  images.forEach((image, i) => checkImage(image, `images[${i}]`, expected));
+  labels.forEach((label, i) => {
+    if (!Number.isInteger(label) || label < -(2 ** 31) || label >= 2 ** 31) {
+      throw new RangeError(`labels[${i}]: expected an int32 integer, got ${label}`);
+    }
+  });
+  return expected;
+}
+
+/** Throws unless `limit` is a positive integer. */
+export function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`limit: expected a positive integer, got ${limit}`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}

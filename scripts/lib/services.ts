@@ -1,0 +1,145 @@
+/**
+ * Starts the real recognizer and detector as child processes on free ports, for the demo,
+ * the end-to-end tests and the benchmarks. Each process prints
+ * `NAME listening on HOST:PORT` on stdout once it is ready; that line is awaited.
+ * @module
+ */
+
+const ROOT = new URL("../../", import.meta.url);
+
+/** A running service process. */
+export interface ServiceProcess {
+  readonly name: string;
+  readonly port: number;
+  readonly address: string;
+  readonly child: Deno.ChildProcess;
+  /** Everything the process wrote to stderr so far (its log). */
+  log(): string;
+  /** Sends a signal and waits for the exit status. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+}
+
+/** Starts `detector.ts` or `recognizer.ts` with `args` and waits for it to listen. */
+export async function startService(
+  name: "detector" | "recognizer",
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ServiceProcess> {
+  const command = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(`${name}.ts`, ROOT).pathname, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: options.env,
+  });
+  const child = command.spawn();
+  let stderr = "";
+  const decoder = new TextDecoder();
+  (async () => {
+    for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
+  })().catch(() => {});
+  const reader = child.stdout.getReader();
+  let stdout = "";
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let port = 0;
+  while (Date.now() < deadline) {
+    const match = /listening on (\S+):(\d+)/.exec(stdout);
+    if (match) {
+      port = Number(match[2]);
+      break;
+    }
+    const timer = new Promise<{ done: true; value: undefined }>((r) =>
+      setTimeout(() => r({ done: true, value: undefined }), Math.max(1, deadline - Date.now()))
+    );
+    const { done, value } = await Promise.race([reader.read(), timer]);
+    if (value) stdout += decoder.decode(value, { stream: true });
+    if (done && !value) break;
+  }
+  // Keep draining stdout so the child never blocks on a full pipe.
+  (async () => {
+    while (!(await reader.read()).done) { /* discard */ }
+  })().catch(() => {});
+  if (!port) {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    await child.status;
+    throw new Error(`${name} did not start:\n${stdout}\n${stderr}`);
+  }
+  let status: Promise<Deno.CommandStatus> | undefined;
+  return {
+    name,
+    port,
+    address: `127.0.0.1:${port}`,
+    child,
+    log: () => stderr,
+    stop(signal: Deno.Signal = "SIGTERM") {
+      status ??= (async () => {
+        try {
+          child.kill(signal);
+        } catch { /* already exited */ }
+        return await child.status;
+      })();
+      return status;
+    },
+  };
+}
+
+/** A recognizer and a detector wired together. */
+export interface Stack extends AsyncDisposable {
+  recognizer: ServiceProcess;
+  detector: ServiceProcess;
+  dataDir: string;
+  /** Restarts the recognizer on the same port and data directory. */
+  restartRecognizer(signal?: Deno.Signal): Promise<ServiceProcess>;
+}
+
+/** Starts both services with a fresh (or given) data directory. */
+export async function startStack(
+  options: {
+    dataDir?: string;
+    workers?: number;
+    extraArgs?: string[];
+    env?: Record<string, string>;
+  } = {},
+): Promise<Stack> {
+  const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "facerec-data-" });
+  const common = [
+    "--workers",
+    String(options.workers ?? 1),
+    "--log-level",
+    "info",
+    ...(options.extraArgs ?? []),
+  ];
+  let recognizer = await startService("recognizer", ["--port", "0", "--data", dataDir, ...common], {
+    env: options.env,
+  });
+  const detector = await startService(
+    "detector",
+    ["--port", "0", "--recognizer", recognizer.address, ...common],
+    { env: options.env },
+  );
+  const stack: Stack = {
+    get recognizer() {
+      return recognizer;
+    },
+    detector,
+    dataDir,
+    async restartRecognizer(signal: Deno.Signal = "SIGTERM") {
+      const port = recognizer.port;
+      await recognizer.stop(signal);
+      recognizer = await startService("recognizer", [
+        "--port",
+        String(port),
+        "--data",
+        dataDir,
+        ...common,
+      ], { env: options.env });
+      return recognizer;
+    },
+    async [Symbol.asyncDispose]() {
+      await Promise.all([detector.stop(), recognizer.stop()]);
+      if (!options.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+  return stack;
+}

@@ -1,0 +1,122 @@
+/**
+ * End to end: the real recognizer and detector processes on ephemeral ports, driven by the
+ * real client code, on images from ../shared/datasets.
+ */
+import assert from "node:assert/strict";
+import { startStack } from "../../scripts/lib/services.ts";
+import { client, DATASETS, orl } from "./_client.ts";
+
+const PEOPLE = [1, 2, 3, 4, 5];
+const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+
+Deno.test("the system enrolls, identifies, survives a restart and forgets", async (t) => {
+  await using stack = await startStack({ workers: 1 });
+  const detector = stack.detector.address;
+  const answers = new Map<string, string | null>();
+
+  await t.step("enroll stores 5 ORL people through the detector", async () => {
+    for (const p of PEOPLE) {
+      const images = [1, 2, 3, 4, 5].map((i) => orl(p, i));
+      const { code, json } = await client(detector, "enroll", `orl-${p}`, ...images);
+      assert.equal(code, 0, JSON.stringify(json));
+      assert.ok(json.stored >= 4, `person ${p}: stored ${json.stored} of 5`);
+      assert.equal(json.images.length, 5);
+    }
+    const { json } = await client(detector, "list");
+    assert.deepEqual(
+      json.people.map((p: { name: string }) => p.name),
+      PEOPLE.map((p) => `orl-${p}`),
+    );
+  });
+
+  for (const algorithm of ALGORITHMS) {
+    await t.step(`identify with ${algorithm} names most held-out photos correctly`, async () => {
+      let right = 0;
+      let probes = 0;
+      for (const p of PEOPLE) {
+        for (const i of [6, 7, 8, 9, 10]) {
+          const { code, json } = await client(
+            detector,
+            "identify",
+            orl(p, i),
+            "--algorithm",
+            algorithm,
+          );
+          if (code === 2) continue; // the cascade found no face: not a recognition probe
+          probes++;
+          assert.ok(code === 0 || code === 3, `exit ${code}`);
+          const face = json.faces[0];
+          assert.equal(face.algorithm, algorithm);
+          assert.equal(typeof face.box.width, "number");
+          answers.set(`${algorithm}:${p}:${i}`, face.name);
+          if (face.name === `orl-${p}`) right++;
+        }
+      }
+      assert.ok(probes >= 20, `only ${probes} probes had a detectable face`);
+      assert.ok(right / probes >= 0.7, `${algorithm}: ${right}/${probes} correct`);
+    });
+  }
+
+  await t.step("a photo with no face comes back as no face", async () => {
+    const { code, json } = await client(
+      detector,
+      "identify",
+      `${DATASETS}detection/no_face/apple.jpg`,
+    );
+    assert.equal(code, 2);
+    assert.deepEqual(json.faces, []);
+  });
+
+  await t.step("a group photo yields several faces with boxes", async () => {
+    const out = `${stack.dataDir}/group.png`;
+    const { code, json } = await client(
+      detector,
+      "identify",
+      `${DATASETS}bbt/group/bbt1.jpg`,
+      "--annotate",
+      out,
+    );
+    assert.ok(code === 0 || code === 3, `exit ${code}`);
+    assert.ok(json.faces.length >= 3, `found ${json.faces.length} faces`);
+    for (const face of json.faces) {
+      assert.ok(face.box.width >= 30 && face.box.height >= 30);
+      assert.ok(face.box.x + face.box.width <= json.image.width);
+    }
+    const png = await Deno.readFile(out);
+    assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+  });
+
+  await t.step("after a restart the same answers come back without retraining", async () => {
+    const recognizer = await stack.restartRecognizer("SIGTERM");
+    const { json: stats } = await client(detector, "stats");
+    assert.deepEqual(stats.models.map((m: { state: string }) => m.state), [
+      "ready",
+      "ready",
+      "ready",
+    ]);
+    for (const algorithm of ALGORITHMS) {
+      for (const p of PEOPLE) {
+        const before = answers.get(`${algorithm}:${p}:6`);
+        if (before === undefined) continue;
+        const { json } = await client(detector, "identify", orl(p, 6), "--algorithm", algorithm);
+        assert.equal(json.faces[0].name, before, `${algorithm} person ${p}`);
+      }
+    }
+    assert.doesNotMatch(recognizer.log(), /model trained/);
+  });
+
+  await t.step("after forget the person is gone", async () => {
+    const { code, json } = await client(detector, "forget", "orl-1");
+    assert.equal(code, 0);
+    assert.equal(json.removed_faces >= 4, true);
+    const { json: list } = await client(detector, "list");
+    assert.ok(!list.people.some((p: { name: string }) => p.name === "orl-1"));
+    for (const algorithm of ALGORITHMS) {
+      const { json: id } = await client(detector, "identify", orl(1, 6), "--algorithm", algorithm);
+      assert.ok(id.faces.every((f: { name: string | null }) => f.name !== "orl-1"), algorithm);
+    }
+    const again = await client(detector, "forget", "orl-1");
+    assert.equal(again.code, 1);
+    assert.equal(again.json.error.status, "notFound");
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * Test helper: the ORL split used by native_baseline.py and scripts/native_reference.py
+ * (people and file names sorted plainly, first K per person train, the rest test).
+ * @module
+ */
+import { decodePgm } from "./_pgm.ts";
+import type { FaceImage } from "../../lib/recognition/mod.ts";
+
+/** Where CI keeps the shared datasets. */
+export const ORL_DIR = new URL("../../../shared/datasets/orl/", import.meta.url);
+
+/** One labelled ORL image. */
+export interface OrlSample {
+  readonly file: string;
+  readonly label: number;
+  readonly image: FaceImage;
+}
+
+/** The ORL train/test split. */
+export interface OrlSplit {
+  readonly people: string[];
+  readonly train: OrlSample[];
+  readonly test: OrlSample[];
+}
+
+function plainSort(names: string[]): string[] {
+  return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Reads ORL and splits it: the first `trainPerPerson` files of each person train. */
+export async function loadOrl(trainPerPerson = 5): Promise<OrlSplit> {
+  const people: string[] = [];
+  for await (const entry of Deno.readDir(ORL_DIR)) if (entry.isDirectory) people.push(entry.name);
+  plainSort(people);
+  const train: OrlSample[] = [], test: OrlSample[] = [];
+  for (const [label, person] of people.entries()) {
+    const dir = new URL(`${person}/`, ORL_DIR);
+    const files: string[] = [];
+    for await (const entry of Deno.readDir(dir)) if (entry.isFile) files.push(entry.name);
+    for (const [i, name] of plainSort(files).entries()) {
+      const image = decodePgm(await Deno.readFile(new URL(name, dir)));
+      (i < trainPerPerson ? train : test).push({ file: `${person}/${name}`, label, image });
+    }
+  }
+  return { people, train, test };
+}
