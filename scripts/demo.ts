@@ -111,7 +111,7 @@ for (const algorithm of ALGORITHMS) {
   const noFace = await client(
     detector,
     "identify",
-    `${FIXTURES}no_face/apple.jpg`,
+    `${FIXTURES}no_face/HappyFish.jpg`,
     "--algorithm",
     algorithm,
   );

@@ -46,15 +46,16 @@ function decodeList(
   limits: Limits,
   where: string,
 ): Field[] {
-  if (depth > limits.maxDepth) {
-    throw new ProtocolError(
-      `${where} nests fields at depth ${depth}, over the limit of ${limits.maxDepth}`,
-      { status: "tooLarge" },
-    );
-  }
   const fields: Field[] = [];
   let offset = start;
   while (offset < end) {
+    // Checked per field, not per list: an empty container adds no depth.
+    if (depth > limits.maxDepth) {
+      throw new ProtocolError(
+        `${where} nests fields at depth ${depth}, over the limit of ${limits.maxDepth}`,
+        { status: "tooLarge" },
+      );
+    }
     if (fields.length >= limits.maxFieldsPerContainer) {
       throw new ProtocolError(
         `${where} has more than ${limits.maxFieldsPerContainer} fields, the limit`,

@@ -81,7 +81,7 @@ function planList(
   limits: Limits,
   where: string,
 ): Planned[] {
-  if (depth > limits.maxDepth) {
+  if (fields.length > 0 && depth > limits.maxDepth) {
     throw new ProtocolError(
       `${where} would nest fields at depth ${depth}, over the limit of ${limits.maxDepth}`,
       { status: "tooLarge" },

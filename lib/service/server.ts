@@ -140,10 +140,14 @@ export class Server implements AsyncDisposable {
       }
     } catch (error) {
       if (error instanceof ProtocolError) {
-        log.warn("connection dropped: bad framing", { peer, error });
+        const idle = error.timeout === "idle";
+        if (idle) log.debug("idle connection closed", { peer });
+        else log.warn("connection dropped: bad framing", { peer, error });
         // Tell the peer why, if the socket still takes bytes; the stream is now unusable.
-        const reply = encodeResponse(errorResponse(0, error));
-        await writeFrame(writer, reply).catch(() => {});
+        if (!idle) {
+          const reply = encodeResponse(errorResponse(opOfKind(error.op ?? 0), error));
+          await writeFrame(writer, reply).catch(() => {});
+        }
       } else if (!isDisconnect(error)) {
         log.warn("connection error", { peer, error });
       }

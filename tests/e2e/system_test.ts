@@ -61,7 +61,7 @@ Deno.test("the system enrolls, identifies, survives a restart and forgets", asyn
     const { code, json } = await client(
       detector,
       "identify",
-      `${DATASETS}detection/no_face/apple.jpg`,
+      `${DATASETS}detection/no_face/orange.jpg`,
     );
     assert.equal(code, 2);
     assert.deepEqual(json.faces, []);

@@ -18,6 +18,8 @@ import {
 
 const u8 = (value: number) => new Uint8Array([value]);
 const ok = tlv(TAGS.status, u8(0));
+/** Offset of the STATUS value when STATUS is the first field. */
+const HEADER_STATUS_VALUE = 10 + 6;
 
 Deno.test("decodeResponse() round-trips every sample response", () => {
   for (const response of SAMPLE_RESPONSES) {
@@ -42,8 +44,6 @@ Deno.test("encodeResponse() writes every status code of the STATUS table", () =>
     assert.deepEqual(decodeResponse(encoded), response);
   }
 });
-/** Offset of the STATUS value when STATUS is the first field. */
-const HEADER_STATUS_VALUE = 10 + 6;
 
 Deno.test("decodeResponse() maps an absent name in a match to null", () => {
   const box = tlv(

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { probeImage } from "../../lib/imaging/mod.ts";
+import { expectImageError, fixture, shared } from "./_data.ts";
+
+Deno.test("probeImage() reads format and size of every supported container", () => {
+  const cases: [Uint8Array, string, number, number][] = [
+    [shared("orl/s1/1.pgm"), "pnm", 92, 112],
+    [shared("detection/annotated/2008_001009.jpg"), "jpeg", 360, 480],
+    [shared("detection/no_face/smarties.png"), "png", 413, 356],
+    [fixture("face_lossy.webp"), "webp", 64, 64],
+    [fixture("face_lossless.webp"), "webp", 64, 64],
+    [fixture("face_anim.webp"), "webp", 64, 64],
+    [fixture("face_anim.gif"), "gif", 64, 64],
+    [fixture("face_p3.ppm"), "pnm", 64, 64],
+    [fixture("face_progressive.jpg"), "jpeg", 64, 64],
+  ];
+  for (const [bytes, format, width, height] of cases) {
+    assert.deepEqual(probeImage(bytes), { format, width, height });
+  }
+});
+
+Deno.test("probeImage() reads only the header: a PNG with no pixel data still probes", () => {
+  const png = fixture("face.png").subarray(0, 24);
+  assert.deepEqual(probeImage(png), { format: "png", width: 64, height: 64 });
+});
+
+Deno.test("probeImage() walks JPEG markers past large APPn segments to the SOF", () => {
+  const jpg = fixture("face.jpg");
+  const app = new Uint8Array(4 + 60000);
+  app.set([0xff, 0xe1, (60002 >> 8) & 0xff, 60002 & 0xff]);
+  const padded = new Uint8Array(jpg.length + app.length);
+  padded.set(jpg.subarray(0, 2));
+  padded.set(app, 2);
+  padded.set(jpg.subarray(2), 2 + app.length);
+  assert.deepEqual(probeImage(padded), { format: "jpeg", width: 64, height: 64 });
+});
+
+Deno.test("probeImage() throws ImageError unreadable on empty, unknown and cut headers", () => {
+  for (
+    const bytes of [
+      new Uint8Array(0),
+      new TextEncoder().encode("hello world"),
+      fixture("face.png").subarray(0, 20),
+      fixture("face.jpg").subarray(0, 10),
+      fixture("face_lossy.webp").subarray(0, 16),
+      new TextEncoder().encode("P5 64"),
+    ]
+  ) {
+    expectImageError(() => probeImage(bytes), "unreadable");
+  }
+});
+
+Deno.test("probeImage() calls a lossless (SOF3) JPEG unsupported", () => {
+  const jpg = fixture("face.jpg").slice();
+  const sof = jpg.findIndex((b, i) => b === 0xff && jpg[i + 1] === 0xc0);
+  jpg[sof + 1] = 0xc3;
+  const e = expectImageError(() => probeImage(jpg), "unsupported");
+  assert.match(e.message, /SOF3/);
+});
