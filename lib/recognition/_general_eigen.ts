@@ -218,7 +218,7 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
         if (
           Math.abs(H[at(m, m - 1)]!) * (Math.abs(q) + Math.abs(r)) <
             eps * (Math.abs(p) *
-              (Math.abs(H[at(m - 1, m - 1)]!) + Math.abs(z) + Math.abs(H[at(m + 1, m + 1)]!)))
+                (Math.abs(H[at(m - 1, m - 1)]!) + Math.abs(z) + Math.abs(H[at(m + 1, m + 1)]!)))
         ) break;
         m--;
       }

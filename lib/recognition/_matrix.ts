@@ -100,7 +100,9 @@ export function multiply(a: Matrix, b: Matrix): Matrix {
       const aik = a.data[i * a.cols + k]!;
       if (aik === 0) continue;
       const brow = k * n;
-      for (let j = 0; j < n; j++) out.data[orow + j] = out.data[orow + j]! + aik * b.data[brow + j]!;
+      for (let j = 0; j < n; j++) {
+        out.data[orow + j] = out.data[orow + j]! + aik * b.data[brow + j]!;
+      }
     }
   }
   return out;

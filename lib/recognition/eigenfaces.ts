@@ -15,7 +15,11 @@
 import type { Algorithm } from "./recognizer.ts";
 import { type Matrix, matrix } from "./_matrix.ts";
 import { pca } from "./pca.ts";
-import { type SubspaceFit, type SubspaceOptions, SubspaceRecognizer } from "./subspace_recognizer.ts";
+import {
+  type SubspaceFit,
+  type SubspaceOptions,
+  SubspaceRecognizer,
+} from "./subspace_recognizer.ts";
 
 /**
  * The Eigenfaces recognizer.
@@ -44,7 +48,9 @@ export class EigenfacesRecognizer extends SubspaceRecognizer {
   protected fit(data: Matrix): SubspaceFit {
     const n = data.rows;
     const { numComponents, maxBasisSamples } = this.options;
-    const sample = maxBasisSamples > 0 && n > maxBasisSamples ? spread(data, maxBasisSamples) : data;
+    const sample = maxBasisSamples > 0 && n > maxBasisSamples
+      ? spread(data, maxBasisSamples)
+      : data;
     const wanted = numComponents <= 0 || numComponents > n ? n : numComponents;
     const { mean, eigenvalues, eigenvectors } = pca(sample, wanted);
     const tolerance = (eigenvalues[0] ?? 0) * Math.max(sample.rows, data.cols) * Number.EPSILON;

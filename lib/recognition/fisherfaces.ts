@@ -16,7 +16,11 @@ import type { Algorithm } from "./recognizer.ts";
 import { type Matrix, multiply, transpose } from "./_matrix.ts";
 import { pca } from "./pca.ts";
 import { lda } from "./lda.ts";
-import { type SubspaceFit, type SubspaceOptions, SubspaceRecognizer } from "./subspace_recognizer.ts";
+import {
+  type SubspaceFit,
+  type SubspaceOptions,
+  SubspaceRecognizer,
+} from "./subspace_recognizer.ts";
 
 /**
  * The Fisherfaces recognizer. Needs at least two people and more images than people.

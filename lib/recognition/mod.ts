@@ -1,1 +1,28 @@
+/**
+ * Face recognition: Eigenfaces, Fisherfaces and LBPH behind one {@link Recognizer}
+ * interface, compatible in behaviour with OpenCV contrib's `face` module. Pure compute: no
+ * files, no sockets; models are saved to and loaded from bytes.
+ *
+ * @module
+ */
 export * from "./recognizer.ts";
+export * from "./errors.ts";
+export { EigenfacesRecognizer } from "./eigenfaces.ts";
+export { FisherfacesRecognizer } from "./fisherfaces.ts";
+export { type LbphOptions, LbphRecognizer } from "./lbph.ts";
+export type { SubspaceOptions, SubspaceRecognizer } from "./subspace_recognizer.ts";
+export { createRecognizer, loadRecognizer } from "./create_recognizer.ts";
+export { applyThreshold, DEFAULT_THRESHOLDS } from "./threshold.ts";
+export { rankCandidates } from "./rank_candidates.ts";
+export { lbpCodes, type LbpImage } from "./lbp.ts";
+export {
+  normalisedHistogram,
+  type SpatialHistogram,
+  spatialHistogram,
+} from "./spatial_histogram.ts";
+export { chiSquareAlt } from "./chi_square.ts";
+export { pca, type PcaResult, projectRows } from "./pca.ts";
+export { lda, type LdaResult } from "./lda.ts";
+export { type Matrix } from "./_matrix.ts";
+export { crc32 } from "./crc32.ts";
+export { MODEL_MAGIC, MODEL_VERSION } from "./model_file.ts";

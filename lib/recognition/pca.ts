@@ -79,7 +79,9 @@ export function pca(data: Matrix, maxComponents: number): PcaResult {
       const w = vectors.data[k * n + j]!;
       if (w === 0) continue;
       const row = j * d;
-      for (let c = 0; c < d; c++) axes.data[out + c] = axes.data[out + c]! + w * centred.data[row + c]!;
+      for (let c = 0; c < d; c++) {
+        axes.data[out + c] = axes.data[out + c]! + w * centred.data[row + c]!;
+      }
     }
     const len = Math.sqrt(dot(axes.data, out, axes.data, out, d));
     if (len > 0) {

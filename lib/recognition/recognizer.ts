@@ -33,6 +33,8 @@ export interface Recognizer {
   readonly trained: boolean;
   /** Number of training samples the model was built from. */
   readonly sampleCount: number;
+  /** Size every image must have: that of the training images (undefined until trained). */
+  readonly imageSize: { readonly width: number; readonly height: number } | undefined;
   /** Replaces any previous model with one trained on these images and labels. */
   train(images: readonly FaceImage[], labels: readonly number[]): void;
   /** Whether {@link update} is supported (LBPH only; the subspace methods retrain). */

@@ -59,7 +59,12 @@ export abstract class SubspaceRecognizer implements Recognizer {
   constructor(options: SubspaceOptions = {}) {
     const numComponents = options.numComponents ?? 0;
     const maxBasisSamples = options.maxBasisSamples ?? 0;
-    for (const [name, value] of [["numComponents", numComponents], ["maxBasisSamples", maxBasisSamples]] as const) {
+    for (
+      const [name, value] of [["numComponents", numComponents], [
+        "maxBasisSamples",
+        maxBasisSamples,
+      ]] as const
+    ) {
       if (!Number.isInteger(value) || value < 0 || value >= 2 ** 31) {
         throw new RangeError(`${name}: expected a non-negative integer, got ${value}`);
       }
@@ -217,7 +222,10 @@ function readModel(
         `${width}x${height} and ${k} components, got ${body.remaining}`,
     );
   }
-  const options = { numComponents: body.u32("numComponents"), maxBasisSamples: body.u32("maxBasisSamples") };
+  const options = {
+    numComponents: body.u32("numComponents"),
+    maxBasisSamples: body.u32("maxBasisSamples"),
+  };
   const model = {
     width,
     height,

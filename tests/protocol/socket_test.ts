@@ -109,12 +109,12 @@ Deno.test("readFrames() restarts the idle clock after each frame", async () => {
   const { readable, controller } = manualStream();
   const seen: string[] = [];
   const reading = (async () => {
-    for await (const frame of readFrames(readable, { idleTimeoutMs: 150 })) {
+    for await (const frame of readFrames(readable, { idleTimeoutMs: 250 })) {
       seen.push(decodeRequest(frame).op);
     }
   })();
   for (const index of [0, 6, 8]) {
-    await sleep(90); // each gap is under the idle timeout, their sum is over it
+    await sleep(120); // each gap is under the idle timeout, their sum is over it
     controller.enqueue(requests[index]!);
   }
   const error = await rejection(reading);

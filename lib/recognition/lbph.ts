@@ -1,0 +1,298 @@
+/**
+ * Local Binary Patterns Histograms: nearest neighbour over spatial LBP histograms under the
+ * chi-square distance.
+ *
+ * Ahonen, T., Hadid, A. and Pietikäinen, M. "Face recognition with local binary patterns."
+ * ECCV 2004, pp. 469-481; and "Face description with local binary patterns: Application to
+ * face recognition." IEEE TPAMI 28(12), 2006, pp. 2037-2041.
+ *
+ * Matches OpenCV contrib's `LBPHFaceRecognizer` (defaults radius 1, 8 neighbours, 8x8 grid,
+ * HISTCMP_CHISQR_ALT). Histograms are stored sparsely as (bin, count) pairs: a 92x112 face
+ * fills only a few thousand of its 16384 bins, and bins empty in both histograms add nothing
+ * to the distance, so predict touches only the training histogram's non-zero bins and
+ * accounts for the query's other bins through its total.
+ *
+ * @module
+ */
+import type { Algorithm, Candidate, FaceImage, Recognizer } from "./recognizer.ts";
+import { checkImage, checkLimit, checkTrainingSet, type ImageSize } from "./_validate.ts";
+import { lbpCodes } from "./lbp.ts";
+import { normalisedValues, spatialHistogram } from "./spatial_histogram.ts";
+import { rankCandidates } from "./rank_candidates.ts";
+import { ModelFileError, NotTrainedError } from "./errors.ts";
+import { decodeModel, encodeModel } from "./model_file.ts";
+
+/** LBPH parameters (OpenCV's defaults when omitted). */
+export interface LbphOptions {
+  readonly radius?: number;
+  readonly neighbors?: number;
+  readonly gridX?: number;
+  readonly gridY?: number;
+}
+
+/** One training histogram: the non-zero bins (ascending) and their raw counts. */
+interface SparseHistogram {
+  readonly bins: Uint32Array;
+  readonly counts: Uint16Array;
+}
+
+const f = Math.fround;
+
+/**
+ * The LBPH recognizer; the only one that supports incremental {@link LbphRecognizer.update}.
+ *
+ * @example
+ * ```ts
+ * import { LbphRecognizer } from "./lbph.ts";
+ * const noise = (seed: number) => {
+ *   const data = new Uint8Array(40 * 40);
+ *   for (let i = 0; i < data.length; i++) data[i] = (i * seed * 7919) % 251;
+ *   return { width: 40, height: 40, data };
+ * };
+ * const r = new LbphRecognizer();
+ * r.train([noise(3), noise(5)], [1, 2]);
+ * r.update([noise(11)], [3]);
+ * console.assert(r.predict(noise(11))[0]!.label === 3);
+ * ```
+ */
+export class LbphRecognizer implements Recognizer {
+  readonly algorithm: Algorithm = "lbph";
+  readonly supportsUpdate = true;
+  readonly #options: Required<LbphOptions>;
+  #size: ImageSize | undefined;
+  #cellPixels = 0;
+  #values: Float64Array = new Float64Array(0);
+  #labels: number[] = [];
+  #histograms: SparseHistogram[] = [];
+
+  constructor(options: LbphOptions = {}) {
+    const o = {
+      radius: options.radius ?? 1,
+      neighbors: options.neighbors ?? 8,
+      gridX: options.gridX ?? 8,
+      gridY: options.gridY ?? 8,
+    };
+    for (
+      const [name, value, max] of [
+        ["radius", o.radius, 1024],
+        ["neighbors", o.neighbors, 16],
+        ["gridX", o.gridX, 1024],
+        ["gridY", o.gridY, 1024],
+      ] as const
+    ) {
+      if (!Number.isInteger(value) || value < 1 || value > max) {
+        throw new RangeError(`${name}: expected an integer in [1, ${max}], got ${value}`);
+      }
+    }
+    this.#options = o;
+  }
+
+  /** Restores a model saved by {@link LbphRecognizer.save}. */
+  static load(bytes: Uint8Array): LbphRecognizer {
+    const { header, body } = decodeModel(bytes);
+    if (header.algorithm !== "lbph") {
+      throw new ModelFileError(`model file algorithm: expected lbph, got ${header.algorithm}`);
+    }
+    let r: LbphRecognizer;
+    try {
+      r = new LbphRecognizer({
+        radius: body.u32("radius"),
+        neighbors: body.u32("neighbors"),
+        gridX: body.u32("gridX"),
+        gridY: body.u32("gridY"),
+      });
+    } catch (cause) {
+      throw new ModelFileError(`lbph model parameters out of range`, { cause });
+    }
+    const dimension = r.histogramLength;
+    if (header.dimension !== dimension) {
+      throw new ModelFileError(
+        `lbph model dimension: expected ${dimension} bins for its parameters, got ${header.dimension}`,
+      );
+    }
+    const size = { width: header.width, height: header.height };
+    r.#setSize(size, ModelFileError);
+    const labels = body.i32s(header.samples, "labels");
+    for (let s = 0; s < header.samples; s++) {
+      const nonZero = body.varint("histogram size");
+      if (nonZero > dimension) {
+        throw new ModelFileError(
+          `lbph histogram ${s}: expected at most ${dimension} bins, got ${nonZero}`,
+        );
+      }
+      const bins = new Uint32Array(nonZero), counts = new Uint16Array(nonZero);
+      let bin = -1;
+      for (let t = 0; t < nonZero; t++) {
+        bin += body.varint("histogram bin") + 1;
+        const count = body.varint("histogram count");
+        if (bin >= dimension || count < 1 || count > r.#cellPixels) {
+          throw new ModelFileError(
+            `lbph histogram ${s}: bin ${bin} or count ${count} out of range`,
+          );
+        }
+        bins[t] = bin;
+        counts[t] = count;
+      }
+      r.#histograms.push({ bins, counts });
+      r.#labels.push(labels[s]!);
+    }
+    if (body.remaining !== 0) {
+      throw new ModelFileError(
+        `lbph model body: expected no trailing bytes, got ${body.remaining}`,
+      );
+    }
+    return r;
+  }
+
+  /** The parameters in use. */
+  get options(): Required<LbphOptions> {
+    return this.#options;
+  }
+
+  /** Length of one spatial histogram: `gridX * gridY * 2^neighbors`. */
+  get histogramLength(): number {
+    const { gridX, gridY, neighbors } = this.#options;
+    return gridX * gridY * 2 ** neighbors;
+  }
+
+  get trained(): boolean {
+    return this.#histograms.length > 0;
+  }
+
+  get sampleCount(): number {
+    return this.#histograms.length;
+  }
+
+  get imageSize(): ImageSize | undefined {
+    return this.#size;
+  }
+
+  train(images: readonly FaceImage[], labels: readonly number[]): void {
+    const size = checkTrainingSet(images, labels);
+    const histograms = images.map((image) => this.#histogramOf(image, size));
+    this.#setSize(size, RangeError);
+    this.#labels = [...labels];
+    this.#histograms = histograms.map(sparse);
+  }
+
+  /** Adds samples without touching the existing ones; on an untrained model it trains. */
+  update(images: readonly FaceImage[], labels: readonly number[]): void {
+    if (!this.trained) {
+      this.train(images, labels);
+      return;
+    }
+    const size = checkTrainingSet(images, labels, this.#size);
+    const histograms = images.map((image) => sparse(this.#histogramOf(image, size)));
+    this.#labels.push(...labels);
+    this.#histograms.push(...histograms);
+  }
+
+  predict(image: FaceImage, limit = 5): Candidate[] {
+    const size = this.#size;
+    if (!this.trained || size === undefined) {
+      throw new NotTrainedError("lbph: cannot predict, the model is not trained yet");
+    }
+    checkLimit(limit);
+    checkImage(image, "image", size);
+    const counts = this.#histogramOf(image, size);
+    const values = this.#values;
+    const query = new Float64Array(counts.length);
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
+      if (c === 0) continue;
+      const v = values[c]!;
+      query[i] = v;
+      total += v;
+    }
+    const n = this.#histograms.length;
+    const distances = new Float64Array(n);
+    for (let s = 0; s < n; s++) {
+      const { bins, counts: hc } = this.#histograms[s]!;
+      // Bins where only the query is non-zero contribute q each: start from the query total
+      // and take back q for every bin the training histogram shares.
+      let sum = total;
+      for (let t = 0; t < bins.length; t++) {
+        const h = values[hc[t]!]!, q = query[bins[t]!]!;
+        const diff = f(h - q), both = f(h + q);
+        sum += diff * diff / both - q;
+      }
+      distances[s] = 2 * sum;
+    }
+    return rankCandidates(distances, Int32Array.from(this.#labels), limit);
+  }
+
+  save(): Uint8Array {
+    const size = this.#size;
+    if (!this.trained || size === undefined) {
+      throw new NotTrainedError("lbph: cannot save, the model is not trained yet");
+    }
+    return encodeModel(
+      {
+        algorithm: "lbph",
+        ...size,
+        samples: this.#histograms.length,
+        dimension: this.histogramLength,
+      },
+      (w) => {
+        const { radius, neighbors, gridX, gridY } = this.#options;
+        w.u32(radius);
+        w.u32(neighbors);
+        w.u32(gridX);
+        w.u32(gridY);
+        w.array(Int32Array.from(this.#labels));
+        for (const { bins, counts } of this.#histograms) {
+          w.varint(bins.length);
+          let previous = -1;
+          for (let t = 0; t < bins.length; t++) {
+            w.varint(bins[t]! - previous - 1);
+            w.varint(counts[t]!);
+            previous = bins[t]!;
+          }
+        }
+      },
+    );
+  }
+
+  #setSize(size: ImageSize, Failure: new (message: string) => Error): void {
+    const { radius, gridX, gridY } = this.#options;
+    const cellW = Math.floor((size.width - 2 * radius) / gridX);
+    const cellH = Math.floor((size.height - 2 * radius) / gridY);
+    const cellPixels = cellW * cellH;
+    if (cellW < 1 || cellH < 1 || cellPixels > 0xffff) {
+      throw new Failure(
+        `lbph: expected images giving ${gridX}x${gridY} cells of 1 to 65535 codes at radius ` +
+          `${radius}, got ${size.width}x${size.height} (cells of ${cellW}x${cellH})`,
+      );
+    }
+    this.#size = size;
+    this.#cellPixels = cellPixels;
+    this.#values = normalisedValues(cellPixels);
+  }
+
+  #histogramOf(image: FaceImage, size: ImageSize): Uint32Array {
+    const { radius, neighbors, gridX, gridY } = this.#options;
+    const cellW = Math.floor((size.width - 2 * radius) / gridX);
+    const cellH = Math.floor((size.height - 2 * radius) / gridY);
+    if (cellW < 1 || cellH < 1) {
+      throw new RangeError(
+        `image: expected at least ${gridX + 2 * radius}x${gridY + 2 * radius} for a ` +
+          `${gridX}x${gridY} grid at radius ${radius}, got ${size.width}x${size.height}`,
+      );
+    }
+    return spatialHistogram(lbpCodes(image, radius, neighbors), 2 ** neighbors, gridX, gridY)
+      .counts;
+  }
+}
+
+function sparse(counts: Uint32Array): SparseHistogram {
+  let nonZero = 0;
+  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) nonZero++;
+  const bins = new Uint32Array(nonZero), values = new Uint16Array(nonZero);
+  for (let i = 0, t = 0; i < counts.length; i++) {
+    if (counts[i] === 0) continue;
+    bins[t] = i;
+    values[t++] = counts[i]!;
+  }
+  return { bins, counts: values };
+}
