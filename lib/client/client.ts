@@ -206,7 +206,7 @@ function failed(ctx: Context, reply: ErrorResponse): number {
 
 /** JSON cannot carry Infinity; an absent distance is null. */
 function finite(n: number): number | null {
-  return Number.isFinite(n) ? n : null;
+  return Number.isFinite(n) && n < Number.MAX_VALUE ? n : null;
 }
 
 async function simple(ctx: Context, request: Request): Promise<number> {

@@ -6,7 +6,7 @@
 
 /** Fills `out` (length K) with the dot products of each basis row with `x` (length D). */
 export function projectOnto(
-  basis: Float32Array,
+  basis: Float64Array,
   k: number,
   d: number,
   x: Float64Array,

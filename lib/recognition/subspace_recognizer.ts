@@ -4,9 +4,10 @@
  * training sample. Predicting projects the query (K x D products) and scans the stored
  * projections for the nearest by L2 distance. The subclasses only fit the basis.
  *
- * The basis is kept as Float32 (in memory and in the model file) and the training
- * projections are computed from that rounded basis, so a saved and reloaded model predicts
- * exactly what the trained one does.
+ * The basis is rounded to float32 values (stored as float32 in the model file, held as
+ * float64 in memory because V8 multiplies those faster) and the training projections are
+ * computed from that rounded basis, so a saved and reloaded model predicts exactly what the
+ * trained one does.
  *
  * @module
  */
@@ -44,7 +45,8 @@ interface SubspaceModel extends ImageSize {
   readonly labels: Int32Array;
   readonly mean: Float64Array;
   readonly eigenvalues: Float64Array;
-  readonly basis: Float32Array;
+  /** K x D, float32-representable values. */
+  readonly basis: Float64Array;
   readonly components: number;
   readonly projections: Float64Array;
 }
@@ -110,13 +112,13 @@ export abstract class SubspaceRecognizer implements Recognizer {
     images.forEach((image, i) => data.data.set(image.data, i * d));
     const { mean, eigenvalues, basis } = this.fit(data, labels);
     const k = basis.rows;
-    const basis32 = Float32Array.from(basis.data);
+    const rounded = Float64Array.from(Float32Array.from(basis.data));
     const projections = new Float64Array(images.length * k);
     const x = new Float64Array(d);
     const out = new Float64Array(k);
     for (let s = 0; s < images.length; s++) {
       for (let i = 0; i < d; i++) x[i] = data.data[s * d + i]! - mean[i]!;
-      projectOnto(basis32, k, d, x, out);
+      projectOnto(rounded, k, d, x, out);
       projections.set(out, s * k);
     }
     this.#model = {
@@ -124,7 +126,7 @@ export abstract class SubspaceRecognizer implements Recognizer {
       labels: Int32Array.from(labels),
       mean,
       eigenvalues,
-      basis: basis32,
+      basis: rounded,
       components: k,
       projections,
     };
@@ -176,7 +178,7 @@ export abstract class SubspaceRecognizer implements Recognizer {
         w.array(m.labels);
         w.array(m.mean);
         w.array(m.eigenvalues);
-        w.array(m.basis);
+        w.array(Float32Array.from(m.basis));
         w.array(m.projections);
       },
     );
@@ -232,7 +234,7 @@ function readModel(
     labels: body.i32s(n, "labels"),
     mean: body.f64s(d, "mean"),
     eigenvalues: body.f64s(k, "eigenvalues"),
-    basis: body.f32s(k * d, "basis"),
+    basis: Float64Array.from(body.f32s(k * d, "basis")),
     components: k,
     projections: body.f64s(n * k, "projections"),
   };

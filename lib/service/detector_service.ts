@@ -80,9 +80,12 @@ export class DetectorService implements AsyncDisposable {
 
   #analyze(data: Uint8Array, maxCrops: number): Promise<AnalyzeResult> {
     const { limits } = this.#options;
+    // A copy: `data` is a view into the whole request frame, which would otherwise be
+    // cloned into the worker once per image.
+    const own = data.slice();
     const job: AnalyzeJob = {
       type: "analyze",
-      data,
+      data: own,
       limits: {
         maxWidth: limits.maxImageSide,
         maxHeight: limits.maxImageSide,
@@ -90,7 +93,7 @@ export class DetectorService implements AsyncDisposable {
       },
       maxCrops,
     };
-    return this.#pool.run<AnalyzeResult>(job);
+    return this.#pool.run<AnalyzeResult>(job, [own.buffer]);
   }
 
   async #enroll(request: EnrollRequest): Promise<Response> {

@@ -270,12 +270,13 @@ export class ModelManager {
         }`,
       );
     }
-    return await this.#predictors.run<LabelCandidate[][]>({
-      type: "predict",
-      algorithm,
-      faces,
-      limit,
-    });
+    // Copies: the pixels are views into the request frame, which would otherwise be cloned
+    // into the worker whole.
+    const own = faces.map((f) => ({ width: f.width, height: f.height, pixels: f.pixels.slice() }));
+    return await this.#predictors.run<LabelCandidate[][]>(
+      { type: "predict", algorithm, faces: own, limit },
+      own.map((f) => f.pixels.buffer),
+    );
   }
 
   /** Waits for a running training loop to finish; later kicks are ignored. */

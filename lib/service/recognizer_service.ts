@@ -35,6 +35,12 @@ export interface RecognizerServiceOptions {
   log: Logger;
 }
 
+/**
+ * The distance reported when there is nobody to compare with (the wire carries finite
+ * numbers only; see docs/PROTOCOL.md). Clients show it as "no distance".
+ */
+export const NO_DISTANCE = Number.MAX_VALUE;
+
 const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
 
 /** See the module documentation. Supports `await using`. */
@@ -103,13 +109,15 @@ export class RecognizerService implements AsyncDisposable {
     }
   };
 
-  #checkFaces(faces: WireFace[] | undefined, op: string): WireFace[] {
-    if (!faces) {
+  #checkFaces(request: EnrollRequest | IdentifyRequest): WireFace[] {
+    const { op } = request;
+    if (request.images) {
       throw new ServiceError(
         "badRequest",
-        `${op}: the recognizer expects face crops (send images to the detector instead)`,
+        `${op}: the recognizer expects face crops; send images to the detector instead`,
       );
     }
+    const faces = request.faces ?? [];
     if (faces.length > this.#limits.maxImagesPerRequest * this.#limits.maxFacesPerImage) {
       throw new ServiceError("tooLarge", `${op}: too many faces (${faces.length})`);
     }
@@ -125,7 +133,7 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   async #enroll(request: EnrollRequest): Promise<EnrollResponse> {
-    const faces = this.#checkFaces(request.faces, "enroll");
+    const faces = this.#checkFaces(request);
     if (faces.length === 0) throw new ServiceError("badRequest", "enroll: no faces to store");
     const stored = this.#gallery.addFaces(request.name, faces);
     await this.#models.trained(stored.generation);
@@ -141,7 +149,7 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   async #identify(request: IdentifyRequest): Promise<IdentifyResponse> {
-    const faces = this.#checkFaces(request.faces, "identify");
+    const faces = this.#checkFaces(request);
     const threshold = request.threshold ?? DEFAULT_THRESHOLDS[request.algorithm];
     if (!(threshold >= 0)) {
       throw new ServiceError("badRequest", `threshold: expected a number >= 0, got ${threshold}`);
@@ -152,13 +160,14 @@ export class RecognizerService implements AsyncDisposable {
       // Labels of people forgotten since the served model was trained are skipped.
       const candidates = (ranked[i] ?? []).flatMap((c) => {
         const name = names.get(c.label);
-        return name === undefined ? [] : [{ name, distance: c.distance }];
+        if (name === undefined) return [];
+        return [{ name, distance: Number.isFinite(c.distance) ? c.distance : NO_DISTANCE }];
       });
       const best = candidates[0];
       return {
         box: face.box,
         name: best && best.distance <= threshold ? best.name : null,
-        distance: best?.distance ?? Infinity,
+        distance: best?.distance ?? NO_DISTANCE,
         algorithm: request.algorithm,
         threshold,
         candidates,
