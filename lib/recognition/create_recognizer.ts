@@ -6,7 +6,7 @@ import { type Algorithm, ALGORITHMS, type Recognizer } from "./recognizer.ts";
 import { EigenfacesRecognizer } from "./eigenfaces.ts";
 import { FisherfacesRecognizer } from "./fisherfaces.ts";
 import { LbphRecognizer } from "./lbph.ts";
-import { decodeModel } from "./model_file.ts";
+import { readHeader } from "./model_file.ts";
 
 /**
  * An untrained recognizer with OpenCV's default parameters.
@@ -44,7 +44,7 @@ export function createRecognizer(algorithm: Algorithm): Recognizer {
  * ```
  */
 export function loadRecognizer(bytes: Uint8Array): Recognizer {
-  const { header } = decodeModel(bytes);
+  const { header } = readHeader(bytes); // the class's load() verifies the checksum
   switch (header.algorithm) {
     case "eigen":
       return EigenfacesRecognizer.load(bytes);

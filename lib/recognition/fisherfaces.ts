@@ -14,7 +14,7 @@
  */
 import type { Algorithm } from "./recognizer.ts";
 import { type Matrix, multiply, transpose } from "./_matrix.ts";
-import { pca } from "./pca.ts";
+import { pca, projectRows } from "./pca.ts";
 import { lda } from "./lda.ts";
 import {
   type SubspaceFit,
@@ -28,10 +28,16 @@ import {
  * @example
  * ```ts
  * import { FisherfacesRecognizer } from "./fisherfaces.ts";
- * const face = (v: number) => ({ width: 2, height: 2, data: Uint8Array.of(v, 3 * v % 256, 9, 40) });
+ * let seed = 7;
+ * const noise = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 9;
+ * const face = (person: number) => ({
+ *   width: 4,
+ *   height: 4,
+ *   data: Uint8Array.from({ length: 16 }, (_, k) => (person ? k * 13 : 200 - k * 9) + noise()),
+ * });
  * const r = new FisherfacesRecognizer();
- * r.train([face(10), face(14), face(200), face(210)], [1, 1, 2, 2]);
- * console.assert(r.predict(face(205))[0]!.label === 2);
+ * r.train([face(0), face(0), face(0), face(1), face(1), face(1)], [1, 1, 1, 2, 2, 2]);
+ * console.assert(r.predict(face(1))[0]!.label === 2);
  * ```
  */
 export class FisherfacesRecognizer extends SubspaceRecognizer {
@@ -59,7 +65,9 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
       );
     }
     const p = pca(data, n - people);
-    const l = lda(p.scores, labels, this.options.numComponents);
+    // Explicit projections, as OpenCV does: deriving them from the Gram matrix is cheaper but
+    // its rounding, amplified by inv(Sw), moves distances by ~0.1%.
+    const l = lda(projectRows(data, p.mean, p.eigenvectors), labels, this.options.numComponents);
     return {
       mean: p.mean,
       eigenvalues: l.eigenvalues,

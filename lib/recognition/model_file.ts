@@ -75,18 +75,32 @@ export function encodeModel(
  * positioned at the body. Every failure is a {@link ModelFileError}.
  */
 export function decodeModel(bytes: Uint8Array): { header: ModelHeader; body: ByteReader } {
+  const { header, bodyLength } = readHeader(bytes);
+  const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    .getUint32(bytes.length - 4, true);
+  const actual = crc32(bytes.subarray(0, bytes.length - 4));
+  if (stored !== actual) {
+    throw new ModelFileError(
+      `model file checksum mismatch: expected ${hex(stored)}, got ${hex(actual)} (corrupt file)`,
+    );
+  }
+  return { header, body: new ByteReader(bytes, HEADER_BYTES, HEADER_BYTES + bodyLength) };
+}
+
+/** The header alone (magic, version, algorithm and length checked; not the checksum). */
+export function readHeader(bytes: Uint8Array): { header: ModelHeader; bodyLength: number } {
   if (!(bytes instanceof Uint8Array)) {
     throw new TypeError(`model: expected a Uint8Array, got ${typeof bytes}`);
+  }
+  const magic = new TextDecoder().decode(bytes.subarray(0, Math.min(4, bytes.length)));
+  if (magic !== MODEL_MAGIC) {
+    throw new ModelFileError(
+      `not a facerec model file: expected magic "${MODEL_MAGIC}", got ${JSON.stringify(magic)}`,
+    );
   }
   if (bytes.length < HEADER_BYTES + 4) {
     throw new ModelFileError(
       `not a facerec model file: expected at least ${HEADER_BYTES + 4} bytes, got ${bytes.length}`,
-    );
-  }
-  const magic = new TextDecoder().decode(bytes.subarray(0, 4));
-  if (magic !== MODEL_MAGIC) {
-    throw new ModelFileError(
-      `not a facerec model file: expected magic "${MODEL_MAGIC}", got ${JSON.stringify(magic)}`,
     );
   }
   const r = new ByteReader(bytes, 4, HEADER_BYTES);
@@ -113,17 +127,9 @@ export function decodeModel(bytes: Uint8Array): { header: ModelHeader; body: Byt
       `model file length: expected ${expectedLength} bytes from its header, got ${bytes.length}`,
     );
   }
-  const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    .getUint32(bytes.length - 4, true);
-  const actual = crc32(bytes.subarray(0, bytes.length - 4));
-  if (stored !== actual) {
-    throw new ModelFileError(
-      `model file checksum mismatch: expected ${hex(stored)}, got ${hex(actual)} (corrupt file)`,
-    );
-  }
   return {
     header: { algorithm, version, width, height, samples, dimension },
-    body: new ByteReader(bytes, HEADER_BYTES, HEADER_BYTES + bodyLength),
+    bodyLength,
   };
 }
 

@@ -22,8 +22,6 @@ export interface PcaResult {
   readonly eigenvalues: Float64Array;
   /** K x D, one unit principal axis per row. */
   readonly eigenvectors: Matrix;
-  /** N x K, the projections of the input rows onto the axes (what `projectRows` gives). */
-  readonly scores: Matrix;
 }
 
 /**
@@ -60,19 +58,13 @@ export function pca(data: Matrix, maxComponents: number): PcaResult {
     for (let i = 0; i < cov.data.length; i++) cov.data[i] = cov.data[i]! / n;
     const { values, vectors } = symmetricEigen(cov);
     const eigenvectors = matrix(keep, d, vectors.data.slice(0, keep * d));
-    return {
-      mean,
-      eigenvalues: values.slice(0, keep),
-      eigenvectors,
-      scores: projectRows(data, mean, eigenvectors),
-    };
+    return { mean, eigenvalues: values.slice(0, keep), eigenvectors };
   }
 
   const gram = gramRows(centred);
   for (let i = 0; i < gram.data.length; i++) gram.data[i] = gram.data[i]! / n;
   const { values, vectors } = symmetricEigen(gram);
   const axes = matrix(keep, d);
-  const scores = matrix(n, keep);
   for (let k = 0; k < keep; k++) {
     const out = k * d;
     for (let j = 0; j < n; j++) {
@@ -86,12 +78,9 @@ export function pca(data: Matrix, maxComponents: number): PcaResult {
     const len = Math.sqrt(dot(axes.data, out, axes.data, out, d));
     if (len > 0) {
       for (let c = 0; c < d; c++) axes.data[out + c] = axes.data[out + c]! / len;
-      // Row j's score: a_j . (Ac^T v) / len = (Ac Ac^T v)_j / len = n * lambda * v_j / len.
-      const scale = n * values[k]! / len;
-      for (let j = 0; j < n; j++) scores.data[j * keep + k] = scale * vectors.data[k * n + j]!;
     }
   }
-  return { mean, eigenvalues: values.slice(0, keep), eigenvectors: axes, scores };
+  return { mean, eigenvalues: values.slice(0, keep), eigenvectors: axes };
 }
 
 /** Projects the rows of `data` onto `axes` (K x D) after subtracting `mean`: N x K. */

@@ -11,9 +11,9 @@ import type { Algorithm, Candidate } from "./recognizer.ts";
  * scale with the crop size, so other sizes need their own values.
  */
 export const DEFAULT_THRESHOLDS: Readonly<Record<Algorithm, number>> = Object.freeze({
-  eigen: 2400,
-  fisher: 700,
-  lbph: 70,
+  eigen: 2700,
+  fisher: 1200,
+  lbph: 82,
 });
 
 /**

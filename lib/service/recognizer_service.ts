@@ -166,7 +166,7 @@ export class RecognizerService implements AsyncDisposable {
       const best = candidates[0];
       return {
         box: face.box,
-        name: best && best.distance <= threshold ? best.name : null,
+        name: best && best.distance < threshold ? best.name : null, // as cv::face: accept below the threshold
         distance: best?.distance ?? NO_DISTANCE,
         algorithm: request.algorithm,
         threshold,

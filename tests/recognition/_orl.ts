@@ -3,7 +3,7 @@
  * (people and file names sorted plainly, first K per person train, the rest test).
  * @module
  */
-import { decodePgm } from "./_pgm.ts";
+import { decodeGray } from "../../lib/imaging/decode.ts";
 import type { FaceImage } from "../../lib/recognition/mod.ts";
 
 /** Where CI keeps the shared datasets. */
@@ -38,7 +38,7 @@ export async function loadOrl(trainPerPerson = 5): Promise<OrlSplit> {
     const files: string[] = [];
     for await (const entry of Deno.readDir(dir)) if (entry.isFile) files.push(entry.name);
     for (const [i, name] of plainSort(files).entries()) {
-      const image = decodePgm(await Deno.readFile(new URL(name, dir)));
+      const image = decodeGray(await Deno.readFile(new URL(name, dir)));
       (i < trainPerPerson ? train : test).push({ file: `${person}/${name}`, label, image });
     }
   }
