@@ -46,6 +46,8 @@ try {
     log,
   });
   await runServer("detector", settings, service, log);
+  // Drained and closed: exit now rather than wait for stray timers of closed sockets.
+  Deno.exit(0);
 } catch (error) {
   if (error instanceof UsageError) {
     console.error(`detector: ${error.message}\n\n${HELP}`);

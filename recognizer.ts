@@ -29,6 +29,8 @@ try {
     log,
   });
   await runServer("recognizer", settings, service, log);
+  // Drained and closed: exit now rather than wait for stray timers of closed sockets.
+  Deno.exit(0);
 } catch (error) {
   if (error instanceof UsageError) {
     console.error(`recognizer: ${error.message}\n\n${HELP}`);

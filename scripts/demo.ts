@@ -13,7 +13,7 @@ import { startStack } from "./lib/services.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
-const ENROLLED = ["s1", "s2", "s3", "s4", "s5", "s6"];
+const ENROLLED = ["s2", "s3", "s4", "s5", "s6", "s7"];
 const STRANGER = "s40";
 
 const { values } = parseArgs({ options: { out: { type: "string", default: "demo-output" } } });
