@@ -14,6 +14,7 @@ import type {
   Request,
   Response,
 } from "../protocol/messages.ts";
+import { ServiceError } from "../service/errors.ts";
 import { DEFAULT_LIMITS } from "../service/limits.ts";
 import { callService, type Endpoint, parseEndpoint } from "../service/upstream.ts";
 import { annotateFile } from "./annotate_file.ts";
@@ -181,7 +182,10 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
     return await command();
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (ctx.json) io.out(JSON.stringify({ error: { status: "client", message } }));
+    // A refusal raised on our side of the wire (e.g. the detector is unreachable) keeps its
+    // protocol status; anything else failed in the client itself.
+    const status = error instanceof ServiceError ? error.status : "client";
+    if (ctx.json) io.out(JSON.stringify({ error: { status, message } }));
     else io.err(`client: ${message}`);
     return EXIT.error;
   }

@@ -30,6 +30,41 @@ Deno.test("the system enrolls, identifies, survives a restart and forgets", asyn
     );
   });
 
+  await t.step("enroll reports each image's outcome and stores only single faces", async () => {
+    const junk = `${stack.dataDir}/junk.jpg`;
+    await Deno.writeFile(junk, crypto.getRandomValues(new Uint8Array(2048)));
+    const images = [
+      orl(7, 1),
+      `${DATASETS}detection/no_face/orange.jpg`,
+      `${DATASETS}bbt/group/bbt2.jpg`,
+      junk,
+    ];
+    const { code, json } = await client(detector, "enroll", "mixed", ...images);
+    assert.equal(code, 0);
+    assert.deepEqual(json.images.map((i: { outcome: string }) => i.outcome), [
+      "stored",
+      "no_face",
+      "several_faces",
+      "unreadable",
+    ]);
+    assert.equal(json.stored, 1);
+    assert.ok(json.images[2].faces >= 2);
+    const nothing = await client(
+      detector,
+      "enroll",
+      "nobody",
+      `${DATASETS}detection/no_face/orange.jpg`,
+    );
+    assert.equal(nothing.code, 2);
+    assert.equal(nothing.json.stored, 0);
+    const forgot = await client(detector, "forget", "mixed");
+    assert.equal(forgot.code, 0);
+    const { json: list } = await client(detector, "list");
+    assert.ok(
+      !list.people.some((p: { name: string }) => p.name === "nobody" || p.name === "mixed"),
+    );
+  });
+
   for (const algorithm of ALGORITHMS) {
     await t.step(`identify with ${algorithm} names most held-out photos correctly`, async () => {
       let right = 0;
