@@ -4,7 +4,8 @@
  *
  *   deno task eval --dataset DIR [--algorithm eigen|fisher|lbph|all] [--train-per-person K]
  *                  [--size WxH] [--detect] [--unknown-people N] [--threshold T]
- *                  [--calibrate] [--json]
+ *                  [--calibrate] [--threshold-mode fixed|gallery] [--target-far F]
+ *                  [--rotate] [--json]
  *
  * Split: people and file names sorted plainly (by code unit), the first K files of each
  * person train, the rest test. `--detect` runs the Haar cascade first and keeps the largest
@@ -13,7 +14,11 @@
  * output adds `known_accuracy` (right name, under the threshold) and `false_accept_rate`
  * (unknown probes given a name). The threshold is the algorithm's default unless
  * `--threshold` is given, or `--calibrate` derives one from the other people (see
- * `calibrateOnOtherPeople`). One JSON line per algorithm on stdout; without `--json` a
+ * `calibrateOnOtherPeople`). `--threshold-mode gallery` instead calibrates the threshold on
+ * the training gallery alone, right after training (`selfCalibrate`, for a false accept
+ * rate of `--target-far`, default 0.05), as the service does. `--rotate` also makes every
+ * other block of N consecutive people unknown in turn and adds each split's figures and
+ * their mean (`rotations`): one split of 10 unknown people is a noisy estimate. One JSON line per algorithm on stdout; without `--json` a
  * readable summary goes to stderr as well.
  *
  * @module
@@ -32,6 +37,7 @@ import { decodeGray } from "../lib/imaging/decode.ts";
 import { cropAndResize, resizeGray } from "../lib/imaging/crop.ts";
 import { HaarDetector } from "../lib/detection/haar.ts";
 import { loadOpenCV } from "../wasm/opencv.ts";
+import { selfCalibrate, type SelfCalibration } from "../lib/recognition/self_calibration.ts";
 
 const IMAGE_FILE = /\.(pgm|pnm|ppm|jpe?g|png|gif|webp)$/i;
 
@@ -162,6 +168,9 @@ export interface EvalResult {
   unknown_people?: number;
   unknown_probes?: number;
   threshold?: number;
+  threshold_mode?: "fixed" | "gallery";
+  /** Gallery mode: the calibration's parts and its cost. */
+  gallery_calibration?: SelfCalibration & { ms: number };
   known_accuracy?: number;
   false_accept_rate?: number;
 }
@@ -172,15 +181,28 @@ export interface Scored {
   readonly best: Candidate | undefined;
 }
 
+/** A fixed threshold, or `{ targetFar }` to calibrate one on the training gallery. */
+export type ThresholdChoice = number | { readonly targetFar: number };
+
 /** Trains `algorithm` on the dataset's train split and scores every probe. */
 export function evaluate(
   data: Dataset,
   algorithm: Algorithm,
-  threshold = DEFAULT_THRESHOLDS[algorithm],
+  choice: ThresholdChoice = DEFAULT_THRESHOLDS[algorithm],
 ): { result: EvalResult; known: Scored[]; unknown: Scored[] } {
   const r = createRecognizer(algorithm);
+  const images = data.train.map((p) => p.image), labels = data.train.map((p) => p.label);
   const t0 = performance.now();
-  r.train(data.train.map((p) => p.image), data.train.map((p) => p.label));
+  r.train(images, labels);
+  const trainMs = performance.now() - t0;
+  let threshold: number, galleryCalibration: EvalResult["gallery_calibration"];
+  if (typeof choice === "number") threshold = choice;
+  else {
+    const started = performance.now();
+    const found = selfCalibrate(r, images, labels, { targetFar: choice.targetFar });
+    galleryCalibration = { ...found, ms: round(performance.now() - started, 1) };
+    threshold = found.threshold;
+  }
   const t1 = performance.now();
   const score = (p: Probe): Scored => ({ label: p.label, best: r.predict(p.image, 1)[0] });
   const known = data.test.map(score);
@@ -194,7 +216,7 @@ export function evaluate(
     test_images: data.test.length,
     no_face: data.noFace,
     accuracy: round(correct / Math.max(1, known.length), 4),
-    train_ms: round(t1 - t0, 1),
+    train_ms: round(trainMs, 1),
     predict_ms_per_image: round((t2 - t1) / Math.max(1, known.length), 3),
     detect_ms_per_image: data.detectMsPerImage,
   };
@@ -203,7 +225,9 @@ export function evaluate(
     Object.assign(result, {
       unknown_people: data.unknownPeople,
       unknown_probes: unknown.length,
-      threshold,
+      threshold: round(threshold, 2),
+      threshold_mode: galleryCalibration ? "gallery" : "fixed",
+      ...(galleryCalibration ? { gallery_calibration: galleryCalibration } : {}),
       known_accuracy: round(rates.knownAccuracy, 4),
       false_accept_rate: round(rates.falseAcceptRate, 4),
     });
@@ -273,6 +297,9 @@ async function main(): Promise<void> {
       "unknown-people": { type: "string", default: "0" },
       threshold: { type: "string" },
       calibrate: { type: "boolean", default: false },
+      rotate: { type: "boolean", default: false },
+      "threshold-mode": { type: "string", default: "fixed" },
+      "target-far": { type: "string", default: "0.05" },
       json: { type: "boolean", default: false },
     },
   });
@@ -283,6 +310,14 @@ async function main(): Promise<void> {
       `--algorithm: expected eigen, fisher, lbph or all, got ${values.algorithm}`,
     );
   }
+  const mode = values["threshold-mode"];
+  if (mode !== "fixed" && mode !== "gallery") {
+    throw new RangeError(`--threshold-mode: expected fixed or gallery, got ${mode}`);
+  }
+  if (mode === "gallery" && (values.calibrate || values.threshold !== undefined)) {
+    throw new RangeError("--threshold-mode gallery: expected no --threshold or --calibrate");
+  }
+  const targetFar = Number(values["target-far"]);
   const trainPerPerson = Number(values["train-per-person"]);
   const unknownPeople = Number(values["unknown-people"]);
   const corpus = await readCorpus({
@@ -292,7 +327,9 @@ async function main(): Promise<void> {
   });
   const data = splitCorpus(corpus, trainPerPerson, unknownPeople);
   for (const algorithm of algorithms) {
-    let threshold = values.threshold !== undefined
+    let threshold: ThresholdChoice = mode === "gallery"
+      ? { targetFar }
+      : values.threshold !== undefined
       ? Number(values.threshold)
       : DEFAULT_THRESHOLDS[algorithm];
     const line: Record<string, unknown> = {};
@@ -303,11 +340,18 @@ async function main(): Promise<void> {
       threshold = found.threshold;
     }
     const { result } = evaluate(data, algorithm, threshold);
+    if (values.rotate) {
+      if (unknownPeople < 1 || values.calibrate) {
+        throw new RangeError("--rotate: expected --unknown-people N >= 1 and no --calibrate");
+      }
+      line.rotations = rotateUnknown(corpus, trainPerPerson, unknownPeople, algorithm, threshold);
+    }
     console.log(JSON.stringify({ ...result, ...line }));
     if (!values.json) {
       const open = result.known_accuracy === undefined
         ? ""
-        : `  known ${result.known_accuracy}  FAR ${result.false_accept_rate} (threshold ${threshold})`;
+        : `  known ${result.known_accuracy}  FAR ${result.false_accept_rate} ` +
+          `(${result.threshold_mode} threshold ${result.threshold})`;
       console.error(
         `${algorithm.padEnd(6)} accuracy ${result.accuracy}  train ${result.train_ms} ms  ` +
           `predict ${result.predict_ms_per_image} ms/img${open}`,
@@ -339,6 +383,48 @@ export function calibrateOnOtherPeople(
   const raw = calibrate(known, unknown).far5.threshold;
   const threshold = roundDown2(raw);
   return { threshold, splits, ...openSetRates(known, unknown, threshold) };
+}
+
+/** One split of {@link rotateUnknown}. */
+export interface RotatedSplit {
+  from: number;
+  threshold: number;
+  known_accuracy: number;
+  false_accept_rate: number;
+}
+
+/**
+ * Open-set figures for every block of `unknownPeople` consecutive people made unknown in
+ * turn (the reported block included), with `choice` applied to each split's own gallery.
+ */
+export function rotateUnknown(
+  corpus: Corpus,
+  trainPerPerson: number,
+  unknownPeople: number,
+  algorithm: Algorithm,
+  choice: ThresholdChoice,
+): { splits: RotatedSplit[]; mean_known_accuracy: number; mean_false_accept_rate: number } {
+  const splits: RotatedSplit[] = [];
+  for (let from = 0; from + unknownPeople <= corpus.people.length; from += unknownPeople) {
+    const { result } = evaluate(
+      splitCorpus(corpus, trainPerPerson, unknownPeople, from),
+      algorithm,
+      choice,
+    );
+    splits.push({
+      from,
+      threshold: result.threshold!,
+      known_accuracy: result.known_accuracy!,
+      false_accept_rate: result.false_accept_rate!,
+    });
+  }
+  const mean = (f: (s: RotatedSplit) => number) =>
+    round(splits.reduce((a, s) => a + f(s), 0) / splits.length, 4);
+  return {
+    splits,
+    mean_known_accuracy: mean((s) => s.known_accuracy),
+    mean_false_accept_rate: mean((s) => s.false_accept_rate),
+  };
 }
 
 function roundDown2(x: number): number {

@@ -19,6 +19,8 @@ export const SERVER_FLAGS = {
   "log-level": { type: "string", default: "info" },
   "max-frame-mb": { type: "string" },
   "idle-timeout": { type: "string" },
+  "read-timeout": { type: "string" },
+  "upstream-timeout": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -33,6 +35,8 @@ export const SERVER_FLAGS_HELP =
   --log-level LEVEL    debug, info, warn, error or silent (default info)
   --max-frame-mb N     largest request accepted, in MiB (default 64)
   --idle-timeout S     close connections idle for S seconds (default 60)
+  --read-timeout S     a started frame must arrive within S seconds (default 30)
+  --upstream-timeout S a call to the next service may take S seconds (default 120)
   -h, --help           show this help`;
 
 /** Parses an integer flag within bounds, or throws a UsageError naming the flag. */
@@ -118,6 +122,20 @@ export function parseServerArgs<
         "idle-timeout",
         str("idle-timeout"),
         DEFAULT_LIMITS.idleTimeoutMs / 1000,
+        1,
+        86400,
+      ) * 1000,
+      frameTimeoutMs: intFlag(
+        "read-timeout",
+        str("read-timeout"),
+        DEFAULT_LIMITS.frameTimeoutMs / 1000,
+        1,
+        86400,
+      ) * 1000,
+      upstreamTimeoutMs: intFlag(
+        "upstream-timeout",
+        str("upstream-timeout"),
+        DEFAULT_LIMITS.upstreamTimeoutMs / 1000,
         1,
         86400,
       ) * 1000,

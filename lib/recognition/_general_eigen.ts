@@ -93,7 +93,6 @@ function cdiv(xr: number, xi: number, yr: number, yi: number): [number, number] 
 }
 
 function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Array, nn: number) {
-  const at = (i: number, j: number) => i * nn + j;
   const low = 0, high = nn - 1;
   const eps = 2 ** -52;
   let n = nn - 1;
@@ -102,7 +101,7 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
 
   let norm = 0;
   for (let i = 0; i < nn; i++) {
-    for (let j = Math.max(i - 1, 0); j < nn; j++) norm += Math.abs(H[at(i, j)]!);
+    for (let j = Math.max(i - 1, 0); j < nn; j++) norm += Math.abs(H[i * nn + j]!);
   }
 
   let iter = 0;
@@ -110,27 +109,27 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
     // Find a negligible sub-diagonal element.
     let l = n;
     while (l > low) {
-      s = Math.abs(H[at(l - 1, l - 1)]!) + Math.abs(H[at(l, l)]!);
+      s = Math.abs(H[(l - 1) * nn + l - 1]!) + Math.abs(H[l * nn + l]!);
       if (s === 0) s = norm;
-      if (Math.abs(H[at(l, l - 1)]!) < eps * s) break;
+      if (Math.abs(H[l * nn + l - 1]!) < eps * s) break;
       l--;
     }
     if (l === n) {
       // One root.
-      H[at(n, n)] = H[at(n, n)]! + exshift;
-      d[n] = H[at(n, n)]!;
+      H[n * nn + n] = H[n * nn + n]! + exshift;
+      d[n] = H[n * nn + n]!;
       e[n] = 0;
       n--;
       iter = 0;
     } else if (l === n - 1) {
       // Two roots.
-      w = H[at(n, n - 1)]! * H[at(n - 1, n)]!;
-      p = (H[at(n - 1, n - 1)]! - H[at(n, n)]!) / 2;
+      w = H[n * nn + n - 1]! * H[(n - 1) * nn + n]!;
+      p = (H[(n - 1) * nn + n - 1]! - H[n * nn + n]!) / 2;
       q = p * p + w;
       z = Math.sqrt(Math.abs(q));
-      H[at(n, n)] = H[at(n, n)]! + exshift;
-      H[at(n - 1, n - 1)] = H[at(n - 1, n - 1)]! + exshift;
-      x = H[at(n, n)]!;
+      H[n * nn + n] = H[n * nn + n]! + exshift;
+      H[(n - 1) * nn + n - 1] = H[(n - 1) * nn + n - 1]! + exshift;
+      x = H[n * nn + n]!;
       if (q >= 0) {
         z = p >= 0 ? p + z : p - z;
         d[n - 1] = x + z;
@@ -138,7 +137,7 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
         if (z !== 0) d[n] = x - w / z;
         e[n - 1] = 0;
         e[n] = 0;
-        x = H[at(n, n - 1)]!;
+        x = H[n * nn + n - 1]!;
         s = Math.abs(x) + Math.abs(z);
         p = x / s;
         q = z / s;
@@ -146,19 +145,19 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
         p /= r;
         q /= r;
         for (let j = n - 1; j < nn; j++) {
-          z = H[at(n - 1, j)]!;
-          H[at(n - 1, j)] = q * z + p * H[at(n, j)]!;
-          H[at(n, j)] = q * H[at(n, j)]! - p * z;
+          z = H[(n - 1) * nn + j]!;
+          H[(n - 1) * nn + j] = q * z + p * H[n * nn + j]!;
+          H[n * nn + j] = q * H[n * nn + j]! - p * z;
         }
         for (let i = 0; i <= n; i++) {
-          z = H[at(i, n - 1)]!;
-          H[at(i, n - 1)] = q * z + p * H[at(i, n)]!;
-          H[at(i, n)] = q * H[at(i, n)]! - p * z;
+          z = H[i * nn + n - 1]!;
+          H[i * nn + n - 1] = q * z + p * H[i * nn + n]!;
+          H[i * nn + n] = q * H[i * nn + n]! - p * z;
         }
         for (let i = low; i <= high; i++) {
-          z = V[at(i, n - 1)]!;
-          V[at(i, n - 1)] = q * z + p * V[at(i, n)]!;
-          V[at(i, n)] = q * V[at(i, n)]! - p * z;
+          z = V[i * nn + n - 1]!;
+          V[i * nn + n - 1] = q * z + p * V[i * nn + n]!;
+          V[i * nn + n] = q * V[i * nn + n]! - p * z;
         }
       } else {
         d[n - 1] = x + p;
@@ -170,18 +169,18 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
       iter = 0;
     } else {
       // Form the shift.
-      x = H[at(n, n)]!;
+      x = H[n * nn + n]!;
       y = 0;
       w = 0;
       if (l < n) {
-        y = H[at(n - 1, n - 1)]!;
-        w = H[at(n, n - 1)]! * H[at(n - 1, n)]!;
+        y = H[(n - 1) * nn + n - 1]!;
+        w = H[n * nn + n - 1]! * H[(n - 1) * nn + n]!;
       }
       if (iter === 10) {
         // Wilkinson's exceptional shift.
         exshift += x;
-        for (let i = low; i <= n; i++) H[at(i, i)] = H[at(i, i)]! - x;
-        s = Math.abs(H[at(n, n - 1)]!) + Math.abs(H[at(n - 1, n - 2)]!);
+        for (let i = low; i <= n; i++) H[i * nn + i] = H[i * nn + i]! - x;
+        s = Math.abs(H[n * nn + n - 1]!) + Math.abs(H[(n - 1) * nn + n - 2]!);
         x = y = 0.75 * s;
         w = -0.4375 * s * s;
       }
@@ -193,7 +192,7 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
           s = Math.sqrt(s);
           if (y < x) s = -s;
           s = x - w / ((y - x) / 2 + s);
-          for (let i = low; i <= n; i++) H[at(i, i)] = H[at(i, i)]! - s;
+          for (let i = low; i <= n; i++) H[i * nn + i] = H[i * nn + i]! - s;
           exshift += s;
           x = y = w = 0.964;
         }
@@ -204,36 +203,37 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
       // Look for two consecutive small sub-diagonal elements.
       let m = n - 2;
       while (m >= l) {
-        z = H[at(m, m)]!;
+        z = H[m * nn + m]!;
         r = x - z;
         s = y - z;
-        p = (r * s - w) / H[at(m + 1, m)]! + H[at(m, m + 1)]!;
-        q = H[at(m + 1, m + 1)]! - z - r - s;
-        r = H[at(m + 2, m + 1)]!;
+        p = (r * s - w) / H[(m + 1) * nn + m]! + H[m * nn + m + 1]!;
+        q = H[(m + 1) * nn + m + 1]! - z - r - s;
+        r = H[(m + 2) * nn + m + 1]!;
         s = Math.abs(p) + Math.abs(q) + Math.abs(r);
         p /= s;
         q /= s;
         r /= s;
         if (m === l) break;
         if (
-          Math.abs(H[at(m, m - 1)]!) * (Math.abs(q) + Math.abs(r)) <
+          Math.abs(H[m * nn + m - 1]!) * (Math.abs(q) + Math.abs(r)) <
             eps * (Math.abs(p) *
-                (Math.abs(H[at(m - 1, m - 1)]!) + Math.abs(z) + Math.abs(H[at(m + 1, m + 1)]!)))
+                (Math.abs(H[(m - 1) * nn + m - 1]!) + Math.abs(z) +
+                  Math.abs(H[(m + 1) * nn + m + 1]!)))
         ) break;
         m--;
       }
       for (let i = m + 2; i <= n; i++) {
-        H[at(i, i - 2)] = 0;
-        if (i > m + 2) H[at(i, i - 3)] = 0;
+        H[i * nn + i - 2] = 0;
+        if (i > m + 2) H[i * nn + i - 3] = 0;
       }
 
       // Double QR step on rows l..n and columns m..n.
       for (let k = m; k <= n - 1; k++) {
         const notlast = k !== n - 1;
         if (k !== m) {
-          p = H[at(k, k - 1)]!;
-          q = H[at(k + 1, k - 1)]!;
-          r = notlast ? H[at(k + 2, k - 1)]! : 0;
+          p = H[k * nn + k - 1]!;
+          q = H[(k + 1) * nn + k - 1]!;
+          r = notlast ? H[(k + 2) * nn + k - 1]! : 0;
           x = Math.abs(p) + Math.abs(q) + Math.abs(r);
           if (x !== 0) {
             p /= x;
@@ -245,8 +245,8 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
         s = Math.sqrt(p * p + q * q + r * r);
         if (p < 0) s = -s;
         if (s !== 0) {
-          if (k !== m) H[at(k, k - 1)] = -s * x;
-          else if (l !== m) H[at(k, k - 1)] = -H[at(k, k - 1)]!;
+          if (k !== m) H[k * nn + k - 1] = -s * x;
+          else if (l !== m) H[k * nn + k - 1] = -H[k * nn + k - 1]!;
           p += s;
           x = p / s;
           y = q / s;
@@ -254,31 +254,31 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
           q /= p;
           r /= p;
           for (let j = k; j < nn; j++) {
-            p = H[at(k, j)]! + q * H[at(k + 1, j)]!;
+            p = H[k * nn + j]! + q * H[(k + 1) * nn + j]!;
             if (notlast) {
-              p += r * H[at(k + 2, j)]!;
-              H[at(k + 2, j)] = H[at(k + 2, j)]! - p * z;
+              p += r * H[(k + 2) * nn + j]!;
+              H[(k + 2) * nn + j] = H[(k + 2) * nn + j]! - p * z;
             }
-            H[at(k, j)] = H[at(k, j)]! - p * x;
-            H[at(k + 1, j)] = H[at(k + 1, j)]! - p * y;
+            H[k * nn + j] = H[k * nn + j]! - p * x;
+            H[(k + 1) * nn + j] = H[(k + 1) * nn + j]! - p * y;
           }
           for (let i = 0; i <= Math.min(n, k + 3); i++) {
-            p = x * H[at(i, k)]! + y * H[at(i, k + 1)]!;
+            p = x * H[i * nn + k]! + y * H[i * nn + k + 1]!;
             if (notlast) {
-              p += z * H[at(i, k + 2)]!;
-              H[at(i, k + 2)] = H[at(i, k + 2)]! - p * r;
+              p += z * H[i * nn + k + 2]!;
+              H[i * nn + k + 2] = H[i * nn + k + 2]! - p * r;
             }
-            H[at(i, k)] = H[at(i, k)]! - p;
-            H[at(i, k + 1)] = H[at(i, k + 1)]! - p * q;
+            H[i * nn + k] = H[i * nn + k]! - p;
+            H[i * nn + k + 1] = H[i * nn + k + 1]! - p * q;
           }
           for (let i = low; i <= high; i++) {
-            p = x * V[at(i, k)]! + y * V[at(i, k + 1)]!;
+            p = x * V[i * nn + k]! + y * V[i * nn + k + 1]!;
             if (notlast) {
-              p += z * V[at(i, k + 2)]!;
-              V[at(i, k + 2)] = V[at(i, k + 2)]! - p * r;
+              p += z * V[i * nn + k + 2]!;
+              V[i * nn + k + 2] = V[i * nn + k + 2]! - p * r;
             }
-            V[at(i, k)] = V[at(i, k)]! - p;
-            V[at(i, k + 1)] = V[at(i, k + 1)]! - p * q;
+            V[i * nn + k] = V[i * nn + k]! - p;
+            V[i * nn + k + 1] = V[i * nn + k + 1]! - p * q;
           }
         }
       }
@@ -293,51 +293,51 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
     q = e[n]!;
     if (q === 0) {
       let l = n;
-      H[at(n, n)] = 1;
+      H[n * nn + n] = 1;
       for (let i = n - 1; i >= 0; i--) {
-        w = H[at(i, i)]! - p;
+        w = H[i * nn + i]! - p;
         r = 0;
-        for (let j = l; j <= n; j++) r += H[at(i, j)]! * H[at(j, n)]!;
+        for (let j = l; j <= n; j++) r += H[i * nn + j]! * H[j * nn + n]!;
         if (e[i]! < 0) {
           z = w;
           s = r;
         } else {
           l = i;
           if (e[i] === 0) {
-            H[at(i, n)] = w !== 0 ? -r / w : -r / (eps * norm);
+            H[i * nn + n] = w !== 0 ? -r / w : -r / (eps * norm);
           } else {
-            x = H[at(i, i + 1)]!;
-            y = H[at(i + 1, i)]!;
+            x = H[i * nn + i + 1]!;
+            y = H[(i + 1) * nn + i]!;
             q = (d[i]! - p) * (d[i]! - p) + e[i]! * e[i]!;
             t = (x * s - z * r) / q;
-            H[at(i, n)] = t;
-            H[at(i + 1, n)] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
+            H[i * nn + n] = t;
+            H[(i + 1) * nn + n] = Math.abs(x) > Math.abs(z) ? (-r - w * t) / x : (-s - y * t) / z;
           }
-          t = Math.abs(H[at(i, n)]!);
+          t = Math.abs(H[i * nn + n]!);
           if ((eps * t) * t > 1) {
-            for (let j = i; j <= n; j++) H[at(j, n)] = H[at(j, n)]! / t;
+            for (let j = i; j <= n; j++) H[j * nn + n] = H[j * nn + n]! / t;
           }
         }
       }
     } else if (q < 0) {
       let l = n - 1;
-      if (Math.abs(H[at(n, n - 1)]!) > Math.abs(H[at(n - 1, n)]!)) {
-        H[at(n - 1, n - 1)] = q / H[at(n, n - 1)]!;
-        H[at(n - 1, n)] = -(H[at(n, n)]! - p) / H[at(n, n - 1)]!;
+      if (Math.abs(H[n * nn + n - 1]!) > Math.abs(H[(n - 1) * nn + n]!)) {
+        H[(n - 1) * nn + n - 1] = q / H[n * nn + n - 1]!;
+        H[(n - 1) * nn + n] = -(H[n * nn + n]! - p) / H[n * nn + n - 1]!;
       } else {
-        const [cr, ci] = cdiv(0, -H[at(n - 1, n)]!, H[at(n - 1, n - 1)]! - p, q);
-        H[at(n - 1, n - 1)] = cr;
-        H[at(n - 1, n)] = ci;
+        const [cr, ci] = cdiv(0, -H[(n - 1) * nn + n]!, H[(n - 1) * nn + n - 1]! - p, q);
+        H[(n - 1) * nn + n - 1] = cr;
+        H[(n - 1) * nn + n] = ci;
       }
-      H[at(n, n - 1)] = 0;
-      H[at(n, n)] = 1;
+      H[n * nn + n - 1] = 0;
+      H[n * nn + n] = 1;
       for (let i = n - 2; i >= 0; i--) {
         let ra = 0, sa = 0;
         for (let j = l; j <= n; j++) {
-          ra += H[at(i, j)]! * H[at(j, n - 1)]!;
-          sa += H[at(i, j)]! * H[at(j, n)]!;
+          ra += H[i * nn + j]! * H[j * nn + n - 1]!;
+          sa += H[i * nn + j]! * H[j * nn + n]!;
         }
-        w = H[at(i, i)]! - p;
+        w = H[i * nn + i]! - p;
         if (e[i]! < 0) {
           z = w;
           r = ra;
@@ -346,11 +346,11 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
           l = i;
           if (e[i] === 0) {
             const [cr, ci] = cdiv(-ra, -sa, w, q);
-            H[at(i, n - 1)] = cr;
-            H[at(i, n)] = ci;
+            H[i * nn + n - 1] = cr;
+            H[i * nn + n] = ci;
           } else {
-            x = H[at(i, i + 1)]!;
-            y = H[at(i + 1, i)]!;
+            x = H[i * nn + i + 1]!;
+            y = H[(i + 1) * nn + i]!;
             let vr = (d[i]! - p) * (d[i]! - p) + e[i]! * e[i]! - q * q;
             const vi = (d[i]! - p) * 2 * q;
             if (vr === 0 && vi === 0) {
@@ -358,22 +358,22 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
                 (Math.abs(w) + Math.abs(q) + Math.abs(x) + Math.abs(y) + Math.abs(z));
             }
             const [cr, ci] = cdiv(x * r - z * ra + q * sa, x * s - z * sa - q * ra, vr, vi);
-            H[at(i, n - 1)] = cr;
-            H[at(i, n)] = ci;
+            H[i * nn + n - 1] = cr;
+            H[i * nn + n] = ci;
             if (Math.abs(x) > Math.abs(z) + Math.abs(q)) {
-              H[at(i + 1, n - 1)] = (-ra - w * H[at(i, n - 1)]! + q * H[at(i, n)]!) / x;
-              H[at(i + 1, n)] = (-sa - w * H[at(i, n)]! - q * H[at(i, n - 1)]!) / x;
+              H[(i + 1) * nn + n - 1] = (-ra - w * H[i * nn + n - 1]! + q * H[i * nn + n]!) / x;
+              H[(i + 1) * nn + n] = (-sa - w * H[i * nn + n]! - q * H[i * nn + n - 1]!) / x;
             } else {
-              const [dr, di] = cdiv(-r - y * H[at(i, n - 1)]!, -s - y * H[at(i, n)]!, z, q);
-              H[at(i + 1, n - 1)] = dr;
-              H[at(i + 1, n)] = di;
+              const [dr, di] = cdiv(-r - y * H[i * nn + n - 1]!, -s - y * H[i * nn + n]!, z, q);
+              H[(i + 1) * nn + n - 1] = dr;
+              H[(i + 1) * nn + n] = di;
             }
           }
-          t = Math.max(Math.abs(H[at(i, n - 1)]!), Math.abs(H[at(i, n)]!));
+          t = Math.max(Math.abs(H[i * nn + n - 1]!), Math.abs(H[i * nn + n]!));
           if ((eps * t) * t > 1) {
             for (let j = i; j <= n; j++) {
-              H[at(j, n - 1)] = H[at(j, n - 1)]! / t;
-              H[at(j, n)] = H[at(j, n)]! / t;
+              H[j * nn + n - 1] = H[j * nn + n - 1]! / t;
+              H[j * nn + n] = H[j * nn + n]! / t;
             }
           }
         }
@@ -384,7 +384,7 @@ function schur(H: Float64Array, V: Float64Array, d: Float64Array, e: Float64Arra
   // Back-transform to the eigenvectors of the original matrix: V = V * H (upper triangle).
   const col = new Float64Array(nn);
   for (let j = nn - 1; j >= low; j--) {
-    for (let k = 0; k <= Math.min(j, high); k++) col[k] = H[at(k, j)]!;
+    for (let k = 0; k <= Math.min(j, high); k++) col[k] = H[k * nn + j]!;
     for (let i = low; i <= high; i++) {
       let sum = 0;
       const row = i * nn;

@@ -22,10 +22,9 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
     throw new TypeError(`symmetricEigen: expected a square matrix, got ${n}x${a.cols}`);
   }
   // vt holds V transposed: row k of vt is column k of V, so the QL rotations touch rows.
-  const vt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) vt[j * n + i] = a.data[i * n + j]!;
-  }
+  // A symmetric matrix is its own transpose: copy it (a strided transpose of a large matrix
+  // thrashes the cache).
+  const vt = isSymmetric(a) ? a.data.slice() : transposed(a);
   const d = new Float64Array(n), e = new Float64Array(n);
   if (n > 0) {
     tridiagonalize(vt, d, e, n);
@@ -41,19 +40,35 @@ export function symmetricEigen(a: Matrix): SymmetricEigen {
   return { values, vectors };
 }
 
-// V[i][j] lives at vt[j * n + i] throughout.
+function isSymmetric(a: Matrix): boolean {
+  const n = a.rows;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < i; j++) if (a.data[i * n + j] !== a.data[j * n + i]) return false;
+  }
+  return true;
+}
+
+function transposed(a: Matrix): Float64Array {
+  const n = a.rows, vt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) vt[j * n + i] = a.data[i * n + j]!;
+  }
+  return vt;
+}
+
+// V[i][j] lives at vt[j * n + i] throughout (the index arithmetic is written out inline: a
+// closure for it made later calls several times slower once V8 re-optimised the function).
 function tridiagonalize(vt: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
-  const at = (i: number, j: number) => j * n + i;
-  for (let j = 0; j < n; j++) d[j] = vt[at(n - 1, j)]!;
+  for (let j = 0; j < n; j++) d[j] = vt[j * n + (n - 1)]!;
   for (let i = n - 1; i > 0; i--) {
     let scale = 0, h = 0;
     for (let k = 0; k < i; k++) scale += Math.abs(d[k]!);
     if (scale === 0) {
       e[i] = d[i - 1]!;
       for (let j = 0; j < i; j++) {
-        d[j] = vt[at(i - 1, j)]!;
-        vt[at(i, j)] = 0;
-        vt[at(j, i)] = 0;
+        d[j] = vt[j * n + (i - 1)]!;
+        vt[j * n + i] = 0;
+        vt[i * n + j] = 0;
       }
     } else {
       for (let k = 0; k < i; k++) {
@@ -69,11 +84,11 @@ function tridiagonalize(vt: Float64Array, d: Float64Array, e: Float64Array, n: n
       for (let j = 0; j < i; j++) e[j] = 0;
       for (let j = 0; j < i; j++) {
         f = d[j]!;
-        vt[at(j, i)] = f;
-        g = e[j]! + vt[at(j, j)]! * f;
+        vt[i * n + j] = f;
+        g = e[j]! + vt[j * n + j]! * f;
         for (let k = j + 1; k <= i - 1; k++) {
-          g += vt[at(k, j)]! * d[k]!;
-          e[k] = e[k]! + vt[at(k, j)]! * f;
+          g += vt[j * n + k]! * d[k]!;
+          e[k] = e[k]! + vt[j * n + k]! * f;
         }
         e[j] = g;
       }
@@ -87,32 +102,32 @@ function tridiagonalize(vt: Float64Array, d: Float64Array, e: Float64Array, n: n
       for (let j = 0; j < i; j++) {
         f = d[j]!;
         g = e[j]!;
-        for (let k = j; k <= i - 1; k++) vt[at(k, j)] = vt[at(k, j)]! - (f * e[k]! + g * d[k]!);
-        d[j] = vt[at(i - 1, j)]!;
-        vt[at(i, j)] = 0;
+        for (let k = j; k <= i - 1; k++) vt[j * n + k] = vt[j * n + k]! - (f * e[k]! + g * d[k]!);
+        d[j] = vt[j * n + (i - 1)]!;
+        vt[j * n + i] = 0;
       }
     }
     d[i] = h;
   }
   for (let i = 0; i < n - 1; i++) {
-    vt[at(n - 1, i)] = vt[at(i, i)]!;
-    vt[at(i, i)] = 1;
+    vt[i * n + (n - 1)] = vt[i * n + i]!;
+    vt[i * n + i] = 1;
     const h = d[i + 1]!;
     if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = vt[at(k, i + 1)]! / h;
+      for (let k = 0; k <= i; k++) d[k] = vt[(i + 1) * n + k]! / h;
       for (let j = 0; j <= i; j++) {
         let g = 0;
-        for (let k = 0; k <= i; k++) g += vt[at(k, i + 1)]! * vt[at(k, j)]!;
-        for (let k = 0; k <= i; k++) vt[at(k, j)] = vt[at(k, j)]! - g * d[k]!;
+        for (let k = 0; k <= i; k++) g += vt[(i + 1) * n + k]! * vt[j * n + k]!;
+        for (let k = 0; k <= i; k++) vt[j * n + k] = vt[j * n + k]! - g * d[k]!;
       }
     }
-    for (let k = 0; k <= i; k++) vt[at(k, i + 1)] = 0;
+    for (let k = 0; k <= i; k++) vt[(i + 1) * n + k] = 0;
   }
   for (let j = 0; j < n; j++) {
-    d[j] = vt[at(n - 1, j)]!;
-    vt[at(n - 1, j)] = 0;
+    d[j] = vt[j * n + (n - 1)]!;
+    vt[j * n + (n - 1)] = 0;
   }
-  vt[at(n - 1, n - 1)] = 1;
+  vt[(n - 1) * n + (n - 1)] = 1;
   e[0] = 0;
 }
 

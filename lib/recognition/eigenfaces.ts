@@ -10,10 +10,14 @@
  * Such an axis is the normalisation of a rounding-error vector, a random direction that
  * differs between any two implementations; keeping it only adds noise to the distances.
  *
+ * Above `maxBasisSamples` faces the PCA is fitted on a stratified sample and keeps at most
+ * `sampledComponents` axes (see {@link SubspaceOptions}); every face is still projected.
+ *
  * @module
  */
-import type { Algorithm } from "./recognizer.ts";
-import { type Matrix, matrix } from "./_matrix.ts";
+import type { Algorithm, FaceImage } from "./recognizer.ts";
+import { matrix } from "./_matrix.ts";
+import { imageRows } from "./_sampling.ts";
 import { pca } from "./pca.ts";
 import {
   type SubspaceFit,
@@ -45,31 +49,22 @@ export class EigenfacesRecognizer extends SubspaceRecognizer {
     return new EigenfacesRecognizer().restore(bytes);
   }
 
-  protected fit(data: Matrix): SubspaceFit {
-    const n = data.rows;
-    const { numComponents, maxBasisSamples } = this.options;
-    const sample = maxBasisSamples > 0 && n > maxBasisSamples
-      ? spread(data, maxBasisSamples)
-      : data;
-    const wanted = numComponents <= 0 || numComponents > n ? n : numComponents;
-    const { mean, eigenvalues, eigenvectors } = pca(sample, wanted);
-    const tolerance = (eigenvalues[0] ?? 0) * Math.max(sample.rows, data.cols) * Number.EPSILON;
+  protected fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit {
+    const n = images.length;
+    const { indices, maxAxes } = this.basisSample(labels);
+    const sample = imageRows(images, indices);
+    const { numComponents } = this.options;
+    let wanted = numComponents <= 0 || numComponents > n ? n : numComponents;
+    if (maxAxes > 0) wanted = Math.min(wanted, maxAxes);
+    const { mean, eigenvalues, eigenvectors } = pca(sample, wanted, { overwrite: true });
+    const d = sample.cols;
+    const tolerance = (eigenvalues[0] ?? 0) * Math.max(sample.rows, d) * Number.EPSILON;
     let k = 0;
     while (k < eigenvalues.length && eigenvalues[k]! > tolerance) k++;
     return {
       mean,
       eigenvalues: eigenvalues.slice(0, k),
-      basis: matrix(k, data.cols, eigenvectors.data.slice(0, k * data.cols)),
+      basis: matrix(k, d, eigenvectors.data.slice(0, k * d)),
     };
   }
-}
-
-/** `count` rows of `data`, evenly spaced. */
-function spread(data: Matrix, count: number): Matrix {
-  const out = matrix(count, data.cols);
-  for (let i = 0; i < count; i++) {
-    const row = Math.floor(i * data.rows / count);
-    out.data.set(data.data.subarray(row * data.cols, (row + 1) * data.cols), i * data.cols);
-  }
-  return out;
 }

@@ -10,10 +10,15 @@
  * projection is `pca_axes^T * lda_vectors` with the LDA vectors scaled as OpenCV's
  * eigensolver leaves them (that scale changes L2 distances, hence predictions).
  *
+ * Above `maxBasisSamples` faces (see {@link SubspaceOptions}) the exact PCA to N-C axes
+ * would cost O(N^2 D + N^3): the PCA is instead fitted on a stratified sample and keeps at
+ * most `sampledComponents` axes, and the LDA runs on every face projected into that space.
+ *
  * @module
  */
-import type { Algorithm } from "./recognizer.ts";
-import { type Matrix, multiply, transpose } from "./_matrix.ts";
+import type { Algorithm, FaceImage } from "./recognizer.ts";
+import { dot, type Matrix, matrix, multiply, transpose } from "./_matrix.ts";
+import { imageRows } from "./_sampling.ts";
 import { pca, projectRows } from "./pca.ts";
 import { lda } from "./lda.ts";
 import {
@@ -43,8 +48,8 @@ import {
 export class FisherfacesRecognizer extends SubspaceRecognizer {
   readonly algorithm: Algorithm = "fisher";
 
-  constructor(options: Omit<SubspaceOptions, "maxBasisSamples"> = {}) {
-    super({ numComponents: options.numComponents ?? 0 });
+  constructor(options: SubspaceOptions = {}) {
+    super(options);
   }
 
   /** Restores a model saved by {@link FisherfacesRecognizer.save}. */
@@ -52,8 +57,8 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
     return new FisherfacesRecognizer().restore(bytes);
   }
 
-  protected fit(data: Matrix, labels: readonly number[]): SubspaceFit {
-    const n = data.rows;
+  protected fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit {
+    const n = images.length;
     const people = new Set(labels).size;
     if (people < 2) {
       throw new RangeError(`fisher: expected at least 2 people (distinct labels), got ${people}`);
@@ -64,14 +69,48 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
           "Fisherfaces needs at least one person with two or more images",
       );
     }
-    const p = pca(data, n - people);
-    // Explicit projections, as OpenCV does: deriving them from the Gram matrix is cheaper but
-    // its rounding, amplified by inv(Sw), moves distances by ~0.1%.
-    const l = lda(projectRows(data, p.mean, p.eigenvectors), labels, this.options.numComponents);
+    const { indices, maxAxes } = this.basisSample(labels);
+    if (indices === undefined) {
+      const data = imageRows(images);
+      const p = pca(data, n - people);
+      // Explicit projections, as OpenCV does: deriving them from the Gram matrix is cheaper
+      // but its rounding, amplified by inv(Sw), moves distances by ~0.1%.
+      const l = lda(projectRows(data, p.mean, p.eigenvectors), labels, this.options.numComponents);
+      return {
+        mean: p.mean,
+        eigenvalues: l.eigenvalues,
+        basis: multiply(transpose(l.eigenvectors), p.eigenvectors),
+      };
+    }
+    // Large gallery: PCA on a stratified sample to at most `maxAxes` (and N-C) axes, numerically
+    // null ones dropped; the LDA then sees every face in that space. The training projections
+    // follow from the PCA ones (N x P x K instead of N x D x K multiply-adds).
+    const wanted = maxAxes > 0 ? Math.min(maxAxes, n - people) : n - people;
+    const p = pca(imageRows(images, indices), wanted, { overwrite: true });
+    const d = p.eigenvectors.cols;
+    const tolerance = (p.eigenvalues[0] ?? 0) * Math.max(indices.length, d) * Number.EPSILON;
+    let kept = 0;
+    while (kept < p.eigenvalues.length && p.eigenvalues[kept]! > tolerance) kept++;
+    const axes = matrix(kept, d, p.eigenvectors.data.slice(0, kept * d));
+    const reduced = projectImages(images, p.mean, axes);
+    const l = lda(reduced, labels, this.options.numComponents);
     return {
       mean: p.mean,
       eigenvalues: l.eigenvalues,
-      basis: multiply(transpose(l.eigenvectors), p.eigenvectors),
+      basis: multiply(transpose(l.eigenvectors), axes),
+      projections: multiply(reduced, l.eigenvectors).data,
     };
   }
+}
+
+/** The faces, centred on `mean`, projected onto the rows of `axes`: N x K. */
+function projectImages(images: readonly FaceImage[], mean: Float64Array, axes: Matrix): Matrix {
+  const d = axes.cols, k = axes.rows;
+  const out = matrix(images.length, k);
+  const x = new Float64Array(d);
+  images.forEach((image, r) => {
+    for (let c = 0; c < d; c++) x[c] = image.data[c]! - mean[c]!;
+    for (let j = 0; j < k; j++) out.data[r * k + j] = dot(axes.data, j * d, x, 0, d);
+  });
+  return out;
 }

@@ -7,10 +7,11 @@
  * face recognition." IEEE TPAMI 28(12), 2006, pp. 2037-2041.
  *
  * Matches OpenCV contrib's `LBPHFaceRecognizer` (defaults radius 1, 8 neighbours, 8x8 grid,
- * HISTCMP_CHISQR_ALT). Histograms are stored sparsely as (bin, count) pairs: a 92x112 face
- * fills only a few thousand of its 16384 bins, and bins empty in both histograms add nothing
- * to the distance, so predict touches only the training histogram's non-zero bins and
- * accounts for the query's other bins through its total.
+ * HISTCMP_CHISQR_ALT). Histograms are stored sparsely as (bin, count) pairs packed in one
+ * arena ({@link HistogramStore}): a 92x112 face fills only about 3,300 of its 16384 bins,
+ * and bins empty in both histograms add nothing to the distance, so predict touches only
+ * the training histogram's non-zero bins and accounts for the query's other bins through
+ * its total.
  *
  * @module
  */
@@ -21,6 +22,7 @@ import { normalisedValues, spatialHistogram } from "./spatial_histogram.ts";
 import { rankCandidates } from "./rank_candidates.ts";
 import { ModelFileError, NotTrainedError } from "./errors.ts";
 import { decodeModel, encodeModel } from "./model_file.ts";
+import { HistogramStore } from "./_histogram_store.ts";
 
 /** LBPH parameters (OpenCV's defaults when omitted). */
 export interface LbphOptions {
@@ -28,12 +30,6 @@ export interface LbphOptions {
   readonly neighbors?: number;
   readonly gridX?: number;
   readonly gridY?: number;
-}
-
-/** One training histogram: the non-zero bins (ascending) and their raw counts. */
-interface SparseHistogram {
-  readonly bins: Uint32Array;
-  readonly counts: Uint16Array;
 }
 
 const f = Math.fround;
@@ -63,7 +59,7 @@ export class LbphRecognizer implements Recognizer {
   #cellPixels = 0;
   #values: Float64Array = new Float64Array(0);
   #labels: number[] = [];
-  #histograms: SparseHistogram[] = [];
+  #store: HistogramStore = new HistogramStore(0, 0);
 
   constructor(options: LbphOptions = {}) {
     const o = {
@@ -113,6 +109,7 @@ export class LbphRecognizer implements Recognizer {
     const size = { width: header.width, height: header.height };
     r.#setSize(size, ModelFileError);
     const labels = body.i32s(header.samples, "labels");
+    const bins = new Uint32Array(dimension), counts = new Uint16Array(dimension);
     for (let s = 0; s < header.samples; s++) {
       const nonZero = body.varint("histogram size");
       if (nonZero > dimension) {
@@ -120,7 +117,6 @@ export class LbphRecognizer implements Recognizer {
           `lbph histogram ${s}: expected at most ${dimension} bins, got ${nonZero}`,
         );
       }
-      const bins = new Uint32Array(nonZero), counts = new Uint16Array(nonZero);
       let bin = -1;
       for (let t = 0; t < nonZero; t++) {
         bin += body.varint("histogram bin") + 1;
@@ -133,9 +129,10 @@ export class LbphRecognizer implements Recognizer {
         bins[t] = bin;
         counts[t] = count;
       }
-      r.#histograms.push({ bins, counts });
+      r.#store.addSparse(bins.subarray(0, nonZero), counts.subarray(0, nonZero));
       r.#labels.push(labels[s]!);
     }
+    r.#store.trim();
     if (body.remaining !== 0) {
       throw new ModelFileError(
         `lbph model body: expected no trailing bytes, got ${body.remaining}`,
@@ -156,11 +153,11 @@ export class LbphRecognizer implements Recognizer {
   }
 
   get trained(): boolean {
-    return this.#histograms.length > 0;
+    return this.#store.size > 0;
   }
 
   get sampleCount(): number {
-    return this.#histograms.length;
+    return this.#store.size;
   }
 
   get imageSize(): ImageSize | undefined {
@@ -169,10 +166,14 @@ export class LbphRecognizer implements Recognizer {
 
   train(images: readonly FaceImage[], labels: readonly number[]): void {
     const size = checkTrainingSet(images, labels);
-    const histograms = images.map((image) => this.#histogramOf(image, size));
+    // One dense histogram at a time (64 KB each): a whole gallery of them would not fit.
+    const first = this.#histogramOf(images[0]!, size);
     this.#setSize(size, RangeError);
+    const store = this.#store;
+    store.addDense(first);
+    for (let i = 1; i < images.length; i++) store.addDense(this.#histogramOf(images[i]!, size));
+    store.trim();
     this.#labels = [...labels];
-    this.#histograms = histograms.map(sparse);
   }
 
   /** Adds samples without touching the existing ones; on an untrained model it trains. */
@@ -182,9 +183,8 @@ export class LbphRecognizer implements Recognizer {
       return;
     }
     const size = checkTrainingSet(images, labels, this.#size);
-    const histograms = images.map((image) => sparse(this.#histogramOf(image, size)));
+    for (const image of images) this.#store.addDense(this.#histogramOf(image, size));
     this.#labels.push(...labels);
-    this.#histograms.push(...histograms);
   }
 
   predict(image: FaceImage, limit = 5): Candidate[] {
@@ -205,14 +205,15 @@ export class LbphRecognizer implements Recognizer {
       query[i] = v;
       total += v;
     }
-    const n = this.#histograms.length;
+    const n = this.#store.size;
+    const { bins, counts: hc, starts } = this.#store.arrays;
     const distances = new Float64Array(n);
     for (let s = 0; s < n; s++) {
-      const { bins, counts: hc } = this.#histograms[s]!;
       // Bins where only the query is non-zero contribute q each: start from the query total
       // and take back q for every bin the training histogram shares.
       let sum = total;
-      for (let t = 0; t < bins.length; t++) {
+      const end = starts[s + 1]!;
+      for (let t = starts[s]!; t < end; t++) {
         const h = values[hc[t]!]!, q = query[bins[t]!]!;
         const diff = f(h - q), both = f(h + q);
         sum += diff * diff / both - q;
@@ -231,7 +232,7 @@ export class LbphRecognizer implements Recognizer {
       {
         algorithm: "lbph",
         ...size,
-        samples: this.#histograms.length,
+        samples: this.#store.size,
         dimension: this.histogramLength,
       },
       (w) => {
@@ -241,10 +242,12 @@ export class LbphRecognizer implements Recognizer {
         w.u32(gridX);
         w.u32(gridY);
         w.array(Int32Array.from(this.#labels));
-        for (const { bins, counts } of this.#histograms) {
-          w.varint(bins.length);
+        const { bins, counts, starts } = this.#store.arrays;
+        for (let s = 0; s < this.#store.size; s++) {
+          const begin = starts[s]!, end = starts[s + 1]!;
+          w.varint(end - begin);
           let previous = -1;
-          for (let t = 0; t < bins.length; t++) {
+          for (let t = begin; t < end; t++) {
             w.varint(bins[t]! - previous - 1);
             w.varint(counts[t]!);
             previous = bins[t]!;
@@ -268,6 +271,7 @@ export class LbphRecognizer implements Recognizer {
     this.#size = size;
     this.#cellPixels = cellPixels;
     this.#values = normalisedValues(cellPixels);
+    this.#store = new HistogramStore(this.histogramLength, cellPixels);
   }
 
   #histogramOf(image: FaceImage, size: ImageSize): Uint32Array {
@@ -283,16 +287,4 @@ export class LbphRecognizer implements Recognizer {
     return spatialHistogram(lbpCodes(image, radius, neighbors), 2 ** neighbors, gridX, gridY)
       .counts;
   }
-}
-
-function sparse(counts: Uint32Array): SparseHistogram {
-  let nonZero = 0;
-  for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) nonZero++;
-  const bins = new Uint32Array(nonZero), values = new Uint16Array(nonZero);
-  for (let i = 0, t = 0; i < counts.length; i++) {
-    if (counts[i] === 0) continue;
-    bins[t] = i;
-    values[t++] = counts[i]!;
-  }
-  return { bins, counts: values };
 }

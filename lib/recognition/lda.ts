@@ -44,7 +44,11 @@ export function lda(data: Matrix, labels: readonly number[], numComponents: numb
   const c = classes.length;
   if (c < 2) throw new RangeError(`lda: expected at least 2 classes, got ${c}`);
   const classOf = new Map(classes.map((label, i) => [label, i]));
-  const keep = numComponents <= 0 || numComponents > c - 1 ? c - 1 : numComponents;
+  // At most C-1 discriminants exist, and at most D in a D-dimensional space.
+  const keep = Math.min(
+    numComponents <= 0 || numComponents > c - 1 ? c - 1 : numComponents,
+    d,
+  );
 
   const meanTotal = new Float64Array(d);
   const meanClass = matrix(c, d);

@@ -25,7 +25,8 @@ export interface PcaResult {
 }
 
 /**
- * Fits a PCA to the rows of `data` (N x D), keeping at most `maxComponents` axes.
+ * Fits a PCA to the rows of `data` (N x D), keeping at most `maxComponents` axes. With
+ * `overwrite`, `data` is centred in place (and so destroyed).
  *
  * @example
  * ```ts
@@ -36,7 +37,11 @@ export interface PcaResult {
  * console.assert(mean[0] === 1 && Math.abs(eigenvalues[0]! - 1) < 1e-12);
  * ```
  */
-export function pca(data: Matrix, maxComponents: number): PcaResult {
+export function pca(
+  data: Matrix,
+  maxComponents: number,
+  options: { overwrite?: boolean } = {},
+): PcaResult {
   const n = data.rows, d = data.cols;
   if (n === 0 || d === 0) throw new RangeError(`pca: expected a non-empty matrix, got ${n}x${d}`);
   const mean = new Float64Array(d);
@@ -45,7 +50,9 @@ export function pca(data: Matrix, maxComponents: number): PcaResult {
     for (let c = 0; c < d; c++) mean[c] = mean[c]! + data.data[base + c]!;
   }
   for (let c = 0; c < d; c++) mean[c] = mean[c]! / n;
-  const centred = matrix(n, d);
+  // Centring in place (overwrite) saves a second N x D matrix when the caller built `data`
+  // for this call only.
+  const centred = options.overwrite ? data : matrix(n, d);
   for (let r = 0; r < n; r++) {
     const base = r * d;
     for (let c = 0; c < d; c++) centred.data[base + c] = data.data[base + c]! - mean[c]!;

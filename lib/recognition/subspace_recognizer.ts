@@ -4,15 +4,21 @@
  * training sample. Predicting projects the query (K x D products) and scans the stored
  * projections for the nearest by L2 distance. The subclasses only fit the basis.
  *
- * The basis is rounded to float32 values (stored as float32 in the model file, held as
- * float64 in memory because V8 multiplies those faster) and the training projections are
- * computed from that rounded basis, so a saved and reloaded model predicts exactly what the
- * trained one does.
+ * The basis is held as float32 (in memory and in the model file) and the training
+ * projections are computed from that rounded basis, so a saved and reloaded model predicts
+ * exactly what the trained one does. Training never builds the N x D data matrix unless the
+ * subclass asks for it: the projections are computed one face at a time.
+ *
+ * Large galleries: above `maxBasisSamples` training faces (default
+ * {@link DEFAULT_MAX_BASIS_SAMPLES}) the subclasses fit their PCA on a stratified sample of
+ * that many faces and keep at most `sampledComponents` axes (default
+ * {@link DEFAULT_SAMPLED_COMPONENTS}). At or below it, training is OpenCV's, exactly.
  *
  * @module
  */
 import type { Algorithm, Candidate, FaceImage, Recognizer } from "./recognizer.ts";
-import { type Matrix, matrix } from "./_matrix.ts";
+import type { Matrix } from "./_matrix.ts";
+import { stratifiedSample } from "./_sampling.ts";
 import { checkImage, checkLimit, checkTrainingSet, type ImageSize } from "./_validate.ts";
 import { NotTrainedError, UpdateNotSupportedError } from "./errors.ts";
 import { rankCandidates } from "./rank_candidates.ts";
@@ -21,16 +27,33 @@ import type { ByteReader } from "./_bytes.ts";
 import { decodeModel, encodeModel, type ModelHeader } from "./model_file.ts";
 import { ModelFileError } from "./errors.ts";
 
+/**
+ * Default {@link SubspaceOptions.maxBasisSamples}: exact PCA on 1,000 faces of 92x112 takes
+ * about 10 s here (Gram matrix, eigenvectors, axes, projections), and its cost grows with
+ * the cube of the sample count beyond that.
+ */
+export const DEFAULT_MAX_BASIS_SAMPLES = 1000;
+/** Default {@link SubspaceOptions.sampledComponents}. */
+export const DEFAULT_SAMPLED_COMPONENTS = 200;
+
 /** Options shared by the subspace methods. */
 export interface SubspaceOptions {
   /** Components to keep; 0 (the default) keeps all, like OpenCV. */
   readonly numComponents?: number;
   /**
-   * Eigenfaces only: fit the PCA basis on at most this many evenly spaced samples (all
-   * samples are still projected and searched). 0 (the default) uses every sample, which is
-   * what parity with OpenCV needs; large galleries can bound training time with it.
+   * Fit the PCA basis on a stratified sample of at most this many faces when there are more
+   * (every face is still projected and searched; Fisherfaces then runs its LDA on all of
+   * them). Default {@link DEFAULT_MAX_BASIS_SAMPLES}; 0 never samples. Galleries up to this
+   * size train exactly as OpenCV does.
    */
   readonly maxBasisSamples?: number;
+  /**
+   * When the basis is sampled, keep at most this many PCA axes (default
+   * {@link DEFAULT_SAMPLED_COMPONENTS}): the basis (K x D floats in every prediction
+   * worker), training and predict time all grow with K. 0 keeps all. Not stored in model
+   * files; a loaded model reports the default.
+   */
+  readonly sampledComponents?: number;
 }
 
 /** What a subclass's fit produces. */
@@ -39,14 +62,19 @@ export interface SubspaceFit {
   readonly eigenvalues: Float64Array;
   /** K x D, one projection axis per row. */
   readonly basis: Matrix;
+  /**
+   * N x K projections of the training faces, when the fit has them more cheaply than
+   * projecting every face onto the (float32-rounded) basis, which is done otherwise.
+   */
+  readonly projections?: Float64Array;
 }
 
 interface SubspaceModel extends ImageSize {
   readonly labels: Int32Array;
   readonly mean: Float64Array;
   readonly eigenvalues: Float64Array;
-  /** K x D, float32-representable values. */
-  readonly basis: Float64Array;
+  /** K x D. */
+  readonly basis: Float32Array;
   readonly components: number;
   readonly projections: Float64Array;
 }
@@ -59,19 +87,17 @@ export abstract class SubspaceRecognizer implements Recognizer {
   #model: SubspaceModel | undefined;
 
   constructor(options: SubspaceOptions = {}) {
-    const numComponents = options.numComponents ?? 0;
-    const maxBasisSamples = options.maxBasisSamples ?? 0;
-    for (
-      const [name, value] of [["numComponents", numComponents], [
-        "maxBasisSamples",
-        maxBasisSamples,
-      ]] as const
-    ) {
+    const resolved = {
+      numComponents: options.numComponents ?? 0,
+      maxBasisSamples: options.maxBasisSamples ?? DEFAULT_MAX_BASIS_SAMPLES,
+      sampledComponents: options.sampledComponents ?? DEFAULT_SAMPLED_COMPONENTS,
+    };
+    for (const [name, value] of Object.entries(resolved)) {
       if (!Number.isInteger(value) || value < 0 || value >= 2 ** 31) {
         throw new RangeError(`${name}: expected a non-negative integer, got ${value}`);
       }
     }
-    this.#options = { numComponents, maxBasisSamples };
+    this.#options = resolved;
   }
 
   /** The options this recognizer trains with (as restored from a model file, after a load). */
@@ -79,8 +105,18 @@ export abstract class SubspaceRecognizer implements Recognizer {
     return this.#options;
   }
 
-  /** Fits the mean and basis to the rows of `data` (N x D). */
-  protected abstract fit(data: Matrix, labels: readonly number[]): SubspaceFit;
+  /** Fits the mean and basis to the training faces (all of one size, already checked). */
+  protected abstract fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit;
+
+  /**
+   * The training faces to fit the PCA on: all of them, or a stratified sample when there
+   * are more than `maxBasisSamples`; and how many axes at most to keep (0: all).
+   */
+  protected basisSample(labels: readonly number[]): { indices?: number[]; maxAxes: number } {
+    const { maxBasisSamples, sampledComponents } = this.#options;
+    if (maxBasisSamples === 0 || labels.length <= maxBasisSamples) return { maxAxes: 0 };
+    return { indices: stratifiedSample(labels, maxBasisSamples), maxAxes: sampledComponents };
+  }
 
   get trained(): boolean {
     return this.#model !== undefined;
@@ -108,18 +144,21 @@ export abstract class SubspaceRecognizer implements Recognizer {
   train(images: readonly FaceImage[], labels: readonly number[]): void {
     const size = checkTrainingSet(images, labels);
     const d = size.width * size.height;
-    const data = matrix(images.length, d);
-    images.forEach((image, i) => data.data.set(image.data, i * d));
-    const { mean, eigenvalues, basis } = this.fit(data, labels);
+    const fitted = this.fit(images, labels);
+    const { mean, eigenvalues, basis } = fitted;
     const k = basis.rows;
-    const rounded = Float64Array.from(Float32Array.from(basis.data));
-    const projections = new Float64Array(images.length * k);
-    const x = new Float64Array(d);
-    const out = new Float64Array(k);
-    for (let s = 0; s < images.length; s++) {
-      for (let i = 0; i < d; i++) x[i] = data.data[s * d + i]! - mean[i]!;
-      projectOnto(rounded, k, d, x, out);
-      projections.set(out, s * k);
+    const rounded = Float32Array.from(basis.data);
+    let projections = fitted.projections;
+    if (projections === undefined) {
+      projections = new Float64Array(images.length * k);
+      const x = new Float64Array(d);
+      const out = new Float64Array(k);
+      for (let s = 0; s < images.length; s++) {
+        const pixels = images[s]!.data;
+        for (let i = 0; i < d; i++) x[i] = pixels[i]! - mean[i]!;
+        projectOnto(rounded, k, d, x, out);
+        projections.set(out, s * k);
+      }
     }
     this.#model = {
       ...size,
@@ -178,7 +217,7 @@ export abstract class SubspaceRecognizer implements Recognizer {
         w.array(m.labels);
         w.array(m.mean);
         w.array(m.eigenvalues);
-        w.array(Float32Array.from(m.basis));
+        w.array(m.basis);
         w.array(m.projections);
       },
     );
@@ -227,6 +266,7 @@ function readModel(
   const options = {
     numComponents: body.u32("numComponents"),
     maxBasisSamples: body.u32("maxBasisSamples"),
+    sampledComponents: DEFAULT_SAMPLED_COMPONENTS,
   };
   const model = {
     width,
@@ -234,7 +274,7 @@ function readModel(
     labels: body.i32s(n, "labels"),
     mean: body.f64s(d, "mean"),
     eigenvalues: body.f64s(k, "eigenvalues"),
-    basis: Float64Array.from(body.f32s(k * d, "basis")),
+    basis: body.f32s(k * d, "basis"),
     components: k,
     projections: body.f64s(n * k, "projections"),
   };

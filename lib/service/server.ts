@@ -17,6 +17,7 @@ import {
   type Frame,
   ProtocolError,
   readFrames,
+  RESPONSE_BIT,
   writeFrame,
 } from "../protocol/mod.ts";
 import {
@@ -128,15 +129,16 @@ export class Server implements AsyncDisposable {
       });
       for await (const frame of frames) {
         if (this.#closing) break;
-        const work = this.#answer(frame, peer);
+        // The write counts as in flight too, so close() waits until the reply is out.
+        const work = this.#answer(frame, peer).then((reply) =>
+          writeWithin(writer, reply, limits.frameTimeoutMs)
+        );
         this.#busy.add(work);
-        let reply: Uint8Array;
         try {
-          reply = await work;
+          await work;
         } finally {
           this.#busy.delete(work);
         }
-        await writeFrame(writer, reply);
       }
     } catch (error) {
       if (error instanceof ProtocolError) {
@@ -146,7 +148,7 @@ export class Server implements AsyncDisposable {
         // Tell the peer why, if the socket still takes bytes; the stream is now unusable.
         if (!idle) {
           const reply = encodeResponse(errorResponse(opOfKind(error.op ?? 0), error));
-          await writeFrame(writer, reply).catch(() => {});
+          await writeWithin(writer, reply, limits.frameTimeoutMs).catch(() => {});
         }
       } else if (!isDisconnect(error)) {
         log.warn("connection error", { peer, error });
@@ -163,7 +165,8 @@ export class Server implements AsyncDisposable {
       request = decodeRequest(frame, { maxBodyBytes: limits.maxFrameBytes });
     } catch (error) {
       log.warn("bad request", { peer, error });
-      return encodeResponse(errorResponse(opOfKind(frame.kind), error));
+      // A response kind (0x80 set) cannot be echoed: error replies carry op ids 0..127.
+      return encodeResponse(errorResponse(opOfKind(frame.kind & ~RESPONSE_BIT), error));
     }
     if (!this.#checkToken(request.token)) {
       log.warn("unauthorized request refused", { peer, op: request.op });
@@ -216,6 +219,32 @@ export class Server implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/**
+ * Writes one frame, giving up after `ms`: a peer that stops reading (or reads a byte a
+ * second) must not hold a connection, its reply buffer and a drain forever. The caller
+ * then closes the connection, which also fails the abandoned write.
+ */
+async function writeWithin(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  frame: Uint8Array,
+  ms: number,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the peer did not take a ${frame.length}-byte reply within ${ms} ms`)),
+      ms,
+    );
+  });
+  const writing = writeFrame(writer, frame);
+  writing.catch(() => {}); // observed by the race below, or abandoned after a timeout
+  try {
+    await Promise.race([writing, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

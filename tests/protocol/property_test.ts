@@ -10,6 +10,7 @@ import {
   HEADER_BYTES,
   type ModelState,
   ProtocolError,
+  readFrames,
   type Request,
   type Response,
   STATUS,
@@ -311,4 +312,73 @@ Deno.test("decoders throw only ProtocolError on mutated valid frames", () => {
   );
   // Some mutations must leave a valid message, or the re-encode check above never ran.
   assert.ok(decodedSome > 0, "no mutated request decoded");
+});
+
+const caps = fc.record({
+  maxBodyBytes: fc.integer({ min: 0, max: 256 }),
+  maxFieldsPerContainer: fc.integer({ min: 0, max: 6 }),
+  maxDepth: fc.integer({ min: 0, max: 4 }),
+  maxStringBytes: fc.integer({ min: 0, max: 16 }),
+});
+
+Deno.test("decodeRequest() under any caps returns the message unchanged or refuses it as tooLarge", () => {
+  let refused = 0;
+  fc.assert(
+    fc.property(request, caps, (value, limits) => {
+      const bytes = encodeRequest(value);
+      try {
+        assert.deepEqual(decodeRequest(bytes, limits), value);
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        assert.equal(error.status, "tooLarge", error.message);
+        refused++;
+      }
+    }),
+    { numRuns: 1000 },
+  );
+  assert.ok(refused > 0, "the caps never bit");
+});
+
+Deno.test("encodeRequest() round-trips any UTF-16 name, or refuses lone surrogates with TypeError", () => {
+  const utf16 = fc.string({
+    unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    maxLength: 8,
+  });
+  fc.assert(
+    fc.property(utf16, (name) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeRequest({ op: "forget", name });
+      } catch (error) {
+        assert.ok(error instanceof TypeError && !name.isWellFormed(), String(error));
+        return;
+      }
+      assert.ok(name.isWellFormed());
+      assert.deepEqual(decodeRequest(bytes), { op: "forget", name });
+    }),
+    { numRuns: 1000 },
+  );
+});
+
+Deno.test("readFrames() over any chunking of random or mutated bytes throws only ProtocolError", async () => {
+  const stream = fc.oneof(
+    fc.uint8Array({ maxLength: 96 }),
+    fc.tuple(request, edits).map(([value, changes]) => mutated(encodeRequest(value), changes)),
+  );
+  await fc.assert(
+    fc.asyncProperty(stream, fc.array(fc.nat(), { maxLength: 6 }), async (bytes, cuts) => {
+      const offsets = [...new Set(cuts.map((c) => c % (bytes.length + 1))), bytes.length]
+        .sort((a, b) => a - b);
+      const chunks = offsets.map((end, i) => bytes.slice(i === 0 ? 0 : offsets[i - 1], end));
+      try {
+        for await (const frame of readFrames(ReadableStream.from(chunks), { maxBodyBytes: 4096 })) {
+          onlyProtocolErrors(() => void decodeRequest(frame));
+        }
+      } catch (error) {
+        if (!(error instanceof ProtocolError)) throw error;
+        assert.equal(error.fatal, true);
+      }
+    }),
+    { numRuns: 500 },
+  );
 });

@@ -25,7 +25,7 @@ Deno.test("EigenfacesRecognizer honours numComponents and maxBasisSamples", () =
   assert.equal(sampled.components, 3, "4 basis samples span at most 3 axes");
   assert.equal(sampled.sampleCount, 9, "every sample is still searched");
   const back = EigenfacesRecognizer.load(sampled.save());
-  assert.deepEqual(back.options, { numComponents: 0, maxBasisSamples: 4 });
+  assert.deepEqual(back.options, { numComponents: 0, maxBasisSamples: 4, sampledComponents: 200 });
   assert.throws(() => new EigenfacesRecognizer({ numComponents: -1 }), RangeError);
 });
 

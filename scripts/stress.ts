@@ -1,0 +1,439 @@
+/**
+ * Stress: starts the real recognizer and detector, then
+ * 1. fuzz: sends `--frames` random and mutated frames to EACH service (one connection per
+ *    frame, 8 at a time) and checks that every answer is a well-formed reply, that no
+ *    connection hangs, and that no reply is an internal error;
+ * 2. checks that both still answer valid requests correctly and neither process exited;
+ * 3. load: `--clients` concurrent clients x `--per-client` identify requests, 0 errors,
+ *    with p50/p99 latency;
+ * 4. memory: an identify loop of `--requests`, reading both processes' VmRSS at request
+ *    `--requests`/6 and at the end (500 and 3000 by default); growth must stay under 10%.
+ *
+ * Usage: deno task stress [--frames 10000] [--requests 3000] [--clients 16]
+ *        [--per-client 100] [--workers 1] [--seed N] [--json]
+ * Exit status 0 when every check passed, 1 otherwise.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  decodeResponse,
+  encodeRequest,
+  FrameReader,
+  type Request,
+  type Response,
+} from "../lib/protocol/mod.ts";
+import { DEFAULT_LIMITS } from "../lib/service/limits.ts";
+import { callService } from "../lib/service/upstream.ts";
+import { decodeGray } from "../lib/imaging/mod.ts";
+import { fuzzFrame, type Mutation, Rng } from "./lib/fuzz_frames.ts";
+import { type ServiceProcess, startStack } from "./lib/services.ts";
+
+const DATASETS = new URL("../../shared/datasets/", import.meta.url).pathname;
+const orl = (p: number, i: number) => Deno.readFileSync(`${DATASETS}orl/s${p}/${i}.pgm`);
+/** Enrolled people; their held-out photos are the identify probes. */
+const PEOPLE = [2, 3, 4, 5, 6];
+const MAX_RSS_GROWTH = 0.10;
+const FUZZ_NAME = "../fuzz/\0";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    frames: { type: "string", default: "10000" },
+    requests: { type: "string", default: "3000" },
+    clients: { type: "string", default: "16" },
+    "per-client": { type: "string", default: "100" },
+    workers: { type: "string", default: "1" },
+    seed: { type: "string", default: String(Date.now() % 1_000_000) },
+    json: { type: "boolean", default: false },
+  },
+});
+const num = (name: keyof typeof values, min: number) => {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`stress: --${name}: expected an integer >= ${min}, got ${values[name]}`);
+    Deno.exit(64);
+  }
+  return n;
+};
+const FRAMES = num("frames", 0);
+const REQUESTS = num("requests", 6);
+const CLIENTS = num("clients", 1);
+const PER_CLIENT = num("per-client", 1);
+const WORKERS = num("workers", 1);
+const SEED = num("seed", 0);
+const say = (line: string) => values.json || console.log(line);
+
+function call(service: ServiceProcess, request: Request): Promise<Response> {
+  return callService({ hostname: "127.0.0.1", port: service.port }, request, {
+    timeoutMs: 60_000,
+    maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
+    peerName: service.name,
+  });
+}
+
+/** VmRSS of a process, in KiB, from /proc. */
+async function rssKiB(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+async function exited(service: ServiceProcess): Promise<boolean> {
+  return await Promise.race([
+    service.child.status.then(() => true),
+    new Promise<false>((r) => setTimeout(() => r(false), 20)),
+  ]);
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+// ------------------------------------------------------------------------------- fuzz
+
+interface FuzzStats {
+  sent: number;
+  replies: number;
+  /** Connections the server closed without a reply (e.g. a cut frame: nobody to tell). */
+  silentCloses: number;
+  errors: number;
+  statuses: Record<string, number>;
+  mutations: Partial<Record<Mutation, number>>;
+  firstErrors: string[];
+}
+
+/** Sends one frame on its own connection, half-closes, and reads until the server hangs up. */
+async function sendOne(port: number, bytes: Uint8Array, stats: FuzzStats): Promise<void> {
+  const fail = (why: string) => {
+    stats.errors++;
+    if (stats.firstErrors.length < 10) stats.firstErrors.push(why);
+  };
+  let conn: Deno.TcpConn;
+  try {
+    conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  } catch (error) {
+    return fail(`connect: ${(error as Error).message}`);
+  }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    conn.close();
+  }, 20_000);
+  const reader = new FrameReader({ maxBodyBytes: 1 << 26 });
+  let replies = 0;
+  try {
+    try {
+      await conn.write(bytes);
+      await conn.closeWrite();
+    } catch {
+      // The server may hang up before taking everything (an over-cap header): fine.
+    }
+    const buf = new Uint8Array(64 * 1024);
+    while (true) {
+      let n: number | null;
+      try {
+        n = await conn.read(buf);
+      } catch {
+        n = null; // reset by the server after its reply
+      }
+      if (n === null) break;
+      for (const frame of reader.push(buf.subarray(0, n))) {
+        replies++;
+        let reply: Response;
+        try {
+          reply = decodeResponse(frame);
+        } catch (error) {
+          fail(`undecodable reply: ${(error as Error).message}`);
+          continue;
+        }
+        stats.statuses[reply.status] = (stats.statuses[reply.status] ?? 0) + 1;
+        if (reply.status === "internal") {
+          fail(`internal error: ${"message" in reply ? reply.message : ""}`);
+        }
+      }
+    }
+    if (timedOut) fail("the server neither answered nor closed within 20 s");
+  } finally {
+    clearTimeout(timer);
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+  stats.replies += replies;
+  if (replies === 0) stats.silentCloses++;
+}
+
+async function fuzz(
+  service: ServiceProcess,
+  valid: Uint8Array[],
+  frames: number,
+  rng: Rng,
+): Promise<FuzzStats> {
+  const stats: FuzzStats = {
+    sent: 0,
+    replies: 0,
+    silentCloses: 0,
+    errors: 0,
+    statuses: {},
+    mutations: {},
+    firstErrors: [],
+  };
+  const queue = Array.from({ length: frames }, () => fuzzFrame(rng, valid));
+  const worker = async () => {
+    for (let item = queue.pop(); item; item = queue.pop()) {
+      stats.mutations[item.mutation] = (stats.mutations[item.mutation] ?? 0) + 1;
+      stats.sent++;
+      await sendOne(service.port, item.bytes, stats);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return stats;
+}
+
+// ------------------------------------------------------------------------ load, memory
+
+const probes = PEOPLE.flatMap((p) => [6, 7, 8, 9, 10].map((i) => ({ person: p, data: orl(p, i) })));
+
+/** One identify through the detector; returns its latency, or throws on any failure. */
+async function identify(detector: ServiceProcess, n: number): Promise<number> {
+  const probe = probes[n % probes.length]!;
+  const started = performance.now();
+  const reply = await call(detector, {
+    op: "identify",
+    algorithm: "lbph",
+    images: [{ data: probe.data }],
+  });
+  const ms = performance.now() - started;
+  if (reply.status !== "ok" || reply.op !== "identify") {
+    throw new Error(`identify: ${reply.status} ${"message" in reply ? reply.message : ""}`);
+  }
+  return ms;
+}
+
+async function load(detector: ServiceProcess) {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let n = 0;
+  const client = async () => {
+    for (let i = 0; i < PER_CLIENT; i++) {
+      try {
+        latencies.push(await identify(detector, n++));
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: CLIENTS * PER_CLIENT,
+    errors: failures.length,
+    firstErrors: failures.slice(0, 5),
+    p50Ms: round(percentile(latencies, 0.5)),
+    p99Ms: round(percentile(latencies, 0.99)),
+    perSecond: round(latencies.length / seconds),
+  };
+}
+
+async function memory(detector: ServiceProcess, recognizer: ServiceProcess) {
+  const early = Math.round(REQUESTS / 6);
+  const samples = new Map<number, { detector: number; recognizer: number }>();
+  let errors = 0;
+  let done = 0;
+  let next = 0;
+  // Four requests in flight: both cores busy, and the loop takes a fraction of the time.
+  const worker = async () => {
+    while (next < REQUESTS) {
+      const n = next++;
+      try {
+        await identify(detector, n);
+      } catch {
+        errors++;
+      }
+      done++;
+      if (done === early || done === REQUESTS) {
+        samples.set(done, {
+          detector: await rssKiB(detector.child.pid),
+          recognizer: await rssKiB(recognizer.child.pid),
+        });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  const a = samples.get(early)!;
+  const b = samples.get(REQUESTS)!;
+  const growth = (x: number, y: number) => round((y - x) / x, 4);
+  return {
+    requests: REQUESTS,
+    errors,
+    at: [early, REQUESTS],
+    detectorKiB: [a.detector, b.detector],
+    recognizerKiB: [a.recognizer, b.recognizer],
+    detectorGrowth: growth(a.detector, b.detector),
+    recognizerGrowth: growth(a.recognizer, b.recognizer),
+  };
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+// -------------------------------------------------------------------------------- main
+
+/** Both services answer valid requests correctly. Returns what was wrong, if anything. */
+async function checkHealthy(
+  detector: ServiceProcess,
+  recognizer: ServiceProcess,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (const service of [detector, recognizer]) {
+    if (await exited(service)) problems.push(`${service.name} exited`);
+  }
+  try {
+    const stats = await call(recognizer, { op: "stats" });
+    if (stats.status !== "ok") problems.push(`recognizer stats: ${stats.status}`);
+    const reply = await call(detector, {
+      op: "identify",
+      algorithm: "lbph",
+      images: [{ data: orl(2, 7) }],
+    });
+    const name = reply.op === "identify" && reply.status === "ok" ? reply.faces[0]?.name : null;
+    if (name !== "orl-2") problems.push(`identify orl-2 gave ${JSON.stringify(reply)}`);
+  } catch (error) {
+    problems.push(`valid request failed: ${(error as Error).message}`);
+  }
+  return problems;
+}
+
+const stack = await startStack({ workers: WORKERS, extraArgs: ["--log-level", "warn"] });
+const { detector, recognizer } = stack;
+let failed = false;
+try {
+  for (const p of PEOPLE) {
+    const reply = await call(detector, {
+      op: "enroll",
+      name: `orl-${p}`,
+      images: [1, 2, 3, 4, 5].map((i) => ({ data: orl(p, i) })),
+    });
+    if (reply.status !== "ok") throw new Error(`enroll orl-${p}: ${JSON.stringify(reply)}`);
+  }
+  say(`stress: seed ${SEED}, ${WORKERS} worker(s) per service, ${PEOPLE.length} people enrolled`);
+
+  // Valid requests to mutate. The enroll name breaks three rules at once ("..", "/", NUL),
+  // so no handful of bit flips makes it acceptable: a mutated enroll never stores a face,
+  // which would change later answers and keep the recognizer retraining.
+  const face = decodeGray(orl(30, 1));
+  const crop = {
+    width: face.width,
+    height: face.height,
+    pixels: face.data,
+    box: { x: 0, y: 0, width: face.width, height: face.height },
+    imageIndex: 0,
+  };
+  const common: Request[] = [
+    { op: "list" },
+    { op: "stats", token: "tok" },
+    { op: "forget", name: "fuzz-nobody" },
+  ];
+  const toDetector = [
+    ...common,
+    { op: "identify", algorithm: "lbph", threshold: 50, images: [{ data: orl(30, 2) }] },
+    { op: "enroll", name: FUZZ_NAME, images: [{ filename: "a.pgm", data: orl(30, 3) }] },
+  ].map((r) => encodeRequest(r as Request));
+  const toRecognizer = [
+    ...common,
+    { op: "identify", algorithm: "eigen", faces: [crop] },
+    { op: "enroll", name: FUZZ_NAME, faces: [crop] },
+  ].map((r) => encodeRequest(r as Request));
+
+  const rng = new Rng(SEED);
+  const started = performance.now();
+  const [fuzzDetector, fuzzRecognizer] = await Promise.all([
+    fuzz(detector, toDetector, FRAMES, rng),
+    fuzz(recognizer, toRecognizer, FRAMES, rng),
+  ]);
+  const fuzzSeconds = round((performance.now() - started) / 1000);
+  const afterFuzz = await checkHealthy(detector, recognizer);
+  const crashes = (await Promise.all([detector, recognizer].map(exited))).filter(Boolean).length;
+  say(
+    `fuzz: ${fuzzDetector.sent + fuzzRecognizer.sent} frames sent ` +
+      `(${fuzzDetector.sent} detector, ${fuzzRecognizer.sent} recognizer) in ${fuzzSeconds} s; ` +
+      `${fuzzDetector.replies + fuzzRecognizer.replies} replies, ` +
+      `${fuzzDetector.silentCloses + fuzzRecognizer.silentCloses} silent closes, ` +
+      `${fuzzDetector.errors + fuzzRecognizer.errors} errors, ${crashes} crashes`,
+  );
+  for (const [name, s] of [["detector", fuzzDetector], ["recognizer", fuzzRecognizer]] as const) {
+    say(`  ${name} statuses: ${JSON.stringify(s.statuses)}`);
+    for (const e of s.firstErrors) say(`  ${name} error: ${e}`);
+  }
+  for (const p of afterFuzz) say(`  after fuzz: ${p}`);
+
+  const loadStats = await load(detector);
+  say(
+    `load: ${CLIENTS} clients x ${PER_CLIENT} identify: ${
+      loadStats.requests - loadStats.errors
+    } ok, ` +
+      `${loadStats.errors} errors, p50 ${loadStats.p50Ms} ms, p99 ${loadStats.p99Ms} ms, ` +
+      `${loadStats.perSecond}/s`,
+  );
+  for (const e of loadStats.firstErrors) say(`  load error: ${e}`);
+
+  const mem = await memory(detector, recognizer);
+  const mib = (k: number) => round(k / 1024);
+  say(
+    `memory: identify loop of ${mem.requests} (${mem.errors} errors); RSS@${mem.at[0]} -> ` +
+      `RSS@${mem.at[1]}: detector ${mib(mem.detectorKiB[0]!)} -> ${mib(mem.detectorKiB[1]!)} MiB ` +
+      `(${round(mem.detectorGrowth * 100)}%), recognizer ${mib(mem.recognizerKiB[0]!)} -> ` +
+      `${mib(mem.recognizerKiB[1]!)} MiB (${round(mem.recognizerGrowth * 100)}%)`,
+  );
+  const final = await checkHealthy(detector, recognizer);
+  for (const p of final) say(`  at the end: ${p}`);
+
+  const checks: [string, boolean][] = [
+    ["fuzz: no errors", fuzzDetector.errors + fuzzRecognizer.errors === 0],
+    ["fuzz: no crashes, valid requests still answered correctly", afterFuzz.length === 0],
+    ["load: 0 errors", loadStats.errors === 0],
+    ["memory: loop had 0 errors", mem.errors === 0],
+    [
+      `memory: RSS growth < ${MAX_RSS_GROWTH * 100}% for both`,
+      mem.detectorGrowth < MAX_RSS_GROWTH && mem.recognizerGrowth < MAX_RSS_GROWTH,
+    ],
+    ["healthy at the end", final.length === 0],
+  ];
+  for (const [what, ok] of checks) {
+    say(`${ok ? "PASS" : "FAIL"} ${what}`);
+    failed ||= !ok;
+  }
+  if (values.json) {
+    console.log(JSON.stringify({
+      seed: SEED,
+      workers: WORKERS,
+      fuzz: {
+        framesSent: fuzzDetector.sent + fuzzRecognizer.sent,
+        seconds: fuzzSeconds,
+        errors: fuzzDetector.errors + fuzzRecognizer.errors,
+        crashes,
+        detector: fuzzDetector,
+        recognizer: fuzzRecognizer,
+        afterFuzz,
+      },
+      load: loadStats,
+      memory: mem,
+      final,
+      passed: !failed,
+    }));
+  }
+} catch (error) {
+  console.error(`stress: ${(error as Error).stack ?? error}`);
+  failed = true;
+} finally {
+  await stack[Symbol.asyncDispose]();
+}
+Deno.exit(failed ? 1 : 0);
