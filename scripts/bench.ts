@@ -358,9 +358,12 @@ function rssOf(pid: number): { rss: number; peak: number } {
   }
 }
 
-const TRAINED = /model trained algorithm=(\w+) mode="?([^"=]*?)"? faces=(\d+) ms=(\d+) bytes=(\d+)/g;
+const TRAINED =
+  /model trained algorithm=(\w+) mode="?([^"=]*?)"? faces=(\d+) ms=(\d+) bytes=(\d+)/g;
 
-function trainedLines(log: string): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
+function trainedLines(
+  log: string,
+): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
   return [...log.matchAll(TRAINED)].map((m) => ({
     algorithm: m[1] as AlgorithmName,
     mode: m[2]!,
@@ -439,7 +442,11 @@ async function benchScale(config: BenchConfig): Promise<{
           trainMs[t.algorithm] = { ms: t.ms, mode: t.mode };
           modelBytes[t.algorithm] = t.bytes;
         }
-        log(`scale ${level}: models ready in ${(readyMs / 1000).toFixed(1)} s ${JSON.stringify(trainMs)}`);
+        log(
+          `scale ${level}: models ready in ${(readyMs / 1000).toFixed(1)} s ${
+            JSON.stringify(trainMs)
+          }`,
+        );
         const identify: ScaleLevel["identify"] = {};
         const probe = (i: number) => {
           const identity = (i * 7919) % wanted;
@@ -567,7 +574,9 @@ function charts(r: BenchResults): Record<string, string> {
   const out: Record<string, string> = {};
   const ratios: { label: string; value: number; series: number }[] = [];
   for (const f of r.decode?.formats ?? []) {
-    if (f.ratio !== undefined) ratios.push({ label: `decode ${f.format}`, value: f.ratio, series: 0 });
+    if (f.ratio !== undefined) {
+      ratios.push({ label: `decode ${f.format}`, value: f.ratio, series: 0 });
+    }
   }
   if (r.detect?.ratio !== undefined) {
     ratios.push({ label: "Haar detection", value: r.detect.ratio, series: 1 });
@@ -601,7 +610,9 @@ function charts(r: BenchResults): Record<string, string> {
       title: "Identify throughput end to end (detector + recognizer)",
       bars,
       unit: "requests per second",
-      legend: r.throughput.rows.some((x) => x.workers === 2) ? ["1 worker", "2 workers"] : undefined,
+      legend: r.throughput.rows.some((x) => x.workers === 2)
+        ? ["1 worker", "2 workers"]
+        : undefined,
     });
   }
   if (r.scale && r.scale.levels.length > 1) {
@@ -673,7 +684,9 @@ if (import.meta.main) {
   results.seconds = round((performance.now() - t0) / 1000, 0);
   await Deno.mkdir(outDir, { recursive: true });
   const svgs = charts(results);
-  for (const [name, svg] of Object.entries(svgs)) await Deno.writeTextFile(`${outDir}/${name}`, svg);
+  for (const [name, svg] of Object.entries(svgs)) {
+    await Deno.writeTextFile(`${outDir}/${name}`, svg);
+  }
   await Deno.writeTextFile(`${outDir}/bench.json`, JSON.stringify(results, null, 2) + "\n");
   await Deno.writeTextFile(`${outDir}/BENCHMARKS.md`, renderReport(results, Object.keys(svgs)));
   log(`wrote ${outDir}/BENCHMARKS.md, bench.json and ${Object.keys(svgs).join(", ")}`);

@@ -304,7 +304,9 @@ async function checkHealthy(
       algorithm: "lbph",
       images: [{ data: orl(2, 7) }],
     });
-    const name = reply.op === "identify" && reply.status === "ok" ? reply.faces[0]?.name : null;
+    const name = reply.op === "identify" && reply.status === "ok"
+      ? reply.faces[0]?.candidates[0]?.name
+      : null;
     if (name !== "orl-2") problems.push(`identify orl-2 gave ${JSON.stringify(reply)}`);
   } catch (error) {
     problems.push(`valid request failed: ${(error as Error).message}`);

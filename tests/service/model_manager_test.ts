@@ -1,0 +1,94 @@
+/**
+ * The recognizer keeps answering while it retrains: `stats` never waits for training (the
+ * event loop is free, training runs in its own worker) and `identify` is served by the
+ * previous model until the new one is ready.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { decodeGray } from "../../lib/imaging/decode.ts";
+import type { WireFace } from "../../lib/protocol/messages.ts";
+import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
+import { createLogger } from "../../lib/service/log.ts";
+import { RecognizerService } from "../../lib/service/recognizer_service.ts";
+
+const ORL = new URL("../../../shared/datasets/orl/", import.meta.url);
+
+async function orlFaces(person: number, count = 10): Promise<WireFace[]> {
+  const faces: WireFace[] = [];
+  for (let i = 1; i <= count; i++) {
+    const gray = decodeGray(await Deno.readFile(new URL(`s${person}/${i}.pgm`, ORL)));
+    faces.push({
+      width: gray.width,
+      height: gray.height,
+      pixels: gray.data,
+      box: { x: 0, y: 0, width: gray.width, height: gray.height },
+      imageIndex: 0,
+    });
+  }
+  return faces;
+}
+
+Deno.test("RecognizerService answers stats and identify while a retrain runs", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "facerec-retrain-" });
+  try {
+    await using service = await RecognizerService.start({
+      dataDir,
+      workers: 1,
+      limits: DEFAULT_LIMITS,
+      log: createLogger("test", "silent"),
+    });
+    for (const person of [1, 2]) {
+      const reply = await service.handle({
+        op: "enroll",
+        name: `p${person}`,
+        faces: await orlFaces(person),
+      });
+      assert.equal(reply.status, "ok");
+    }
+    const probe = (await orlFaces(1, 1))[0]!;
+
+    // 38 more people at once, 5 faces each: a retrain on 210 faces, about a second or two.
+    let settled = false;
+    const people = Array.from({ length: 38 }, (_, i) => i + 3);
+    const faces = await Promise.all(people.map((p) => orlFaces(p, 5)));
+    const enrolls = Promise.all(
+      people.map((p, i) => service.handle({ op: "enroll", name: `p${p}`, faces: faces[i]! })),
+    ).finally(() => (settled = true));
+
+    const statsMs: number[] = [];
+    let identified = 0, sawStale = false;
+    while (!settled) {
+      const t = performance.now();
+      const stats = await service.handle({ op: "stats" });
+      statsMs.push(performance.now() - t);
+      if (
+        stats.op === "stats" && stats.status === "ok" &&
+        stats.models.some((m) => m.state === "stale")
+      ) sawStale = true;
+      const reply = await service.handle({ op: "identify", algorithm: "eigen", faces: [probe] });
+      if (!settled) {
+        assert.equal(reply.status, "ok", "identify is served by the previous model");
+        if (reply.op === "identify" && reply.status === "ok" && reply.faces[0]?.name === "p1") {
+          identified++;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const reply of await enrolls) assert.equal(reply.status, "ok");
+    assert.ok(
+      statsMs.length >= 3,
+      `expected several stats during the retrain, got ${statsMs.length}`,
+    );
+    assert.ok(sawStale, "stats reported the served models as stale while retraining");
+    assert.ok(identified >= 1, "identify answered with the previous model during the retrain");
+    const slowest = Math.max(...statsMs);
+    assert.ok(slowest < 250, `stats: expected < 250 ms during a retrain, slowest ${slowest} ms`);
+
+    const after = await service.handle({ op: "stats" });
+    assert.ok(after.op === "stats" && after.status === "ok");
+    assert.ok(after.models.every((m) => m.state === "ready"));
+    assert.equal(after.faces, 210);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
