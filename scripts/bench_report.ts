@@ -326,9 +326,9 @@ const NOTES = `## How the scale targets are met
   and \`tests/service/model_manager_test.ts\` checks that \`stats\` and \`identify\` answer
   while a retrain is in flight.
 - **Bounded PCA.** Exact PCA on N faces costs O(N²D + N³) and an N x D basis. Up to
-  \`maxBasisSamples\` (default 1,000) faces Eigenfaces and Fisherfaces train exactly as
+  \`maxBasisSamples\` (default 500) faces Eigenfaces and Fisherfaces train exactly as
   OpenCV does (the parity test on ORL is unchanged). Above it the PCA is fitted on a
-  stratified sample of 1,000 faces (every person in proportion) and keeps at most
+  stratified sample of 500 faces (every person in proportion) and keeps at most
   \`sampledComponents\` (default 200) axes; every face is still projected and searched.
   Fisherfaces runs its LDA on all faces projected into that space (Sw and Sb are 200 x 200),
   and gets its training projections from the PCA ones (N x 200 x K instead of N x D x K).
