@@ -570,7 +570,15 @@ export interface BenchResults {
   scale?: Awaited<ReturnType<typeof benchScale>>;
 }
 
-function charts(r: BenchResults): Record<string, string> {
+/** Runs `deno fmt` on what was written, so that `deno fmt --check` stays clean. */
+async function formatFiles(dir: string, svgs: string[]): Promise<void> {
+  const files = ["BENCHMARKS.md", "bench.json", ...svgs].map((f) => `${dir}/${f}`);
+  await new Deno.Command(Deno.execPath(), { args: ["fmt", "-q", ...files], stdout: "null" })
+    .output();
+}
+
+/** The SVG charts of a run, by file name. */
+export function charts(r: BenchResults): Record<string, string> {
   const out: Record<string, string> = {};
   const ratios: { label: string; value: number; series: number }[] = [];
   for (const f of r.decode?.formats ?? []) {
@@ -596,6 +604,7 @@ function charts(r: BenchResults): Record<string, string> {
       bars: ratios,
       unit: "ours / native (1.0 = as fast as native)",
       reference: { value: 1, label: "native" },
+      clipAt: 4,
     });
   }
   if (r.throughput) {
@@ -640,14 +649,25 @@ if (import.meta.main) {
       sections: { type: "string" },
       out: { type: "string" },
       "scale-levels": { type: "string" },
+      render: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) {
     console.log(
       "Usage: deno task bench [--quick] [--sections " + SECTIONS.join(",") +
-        "] [--scale-levels 100,1000] [--out DIR]",
+        "] [--scale-levels 100,1000] [--out DIR] [--render bench.json]",
     );
+    Deno.exit(0);
+  }
+  if (values.render) {
+    // Re-renders the report and charts from a saved bench.json (e.g. after editing the text).
+    const saved = JSON.parse(await Deno.readTextFile(values.render)) as BenchResults;
+    const dir = values.out ?? values.render.replace(/\/[^/]*$/, "");
+    const svgs = charts(saved);
+    for (const [name, svg] of Object.entries(svgs)) await Deno.writeTextFile(`${dir}/${name}`, svg);
+    await Deno.writeTextFile(`${dir}/BENCHMARKS.md`, renderReport(saved, Object.keys(svgs)));
+    await formatFiles(dir, Object.keys(svgs));
     Deno.exit(0);
   }
   const config = { ...(values.quick ? QUICK : FULL) };
@@ -689,6 +709,7 @@ if (import.meta.main) {
   }
   await Deno.writeTextFile(`${outDir}/bench.json`, JSON.stringify(results, null, 2) + "\n");
   await Deno.writeTextFile(`${outDir}/BENCHMARKS.md`, renderReport(results, Object.keys(svgs)));
+  await formatFiles(outDir, Object.keys(svgs));
   log(`wrote ${outDir}/BENCHMARKS.md, bench.json and ${Object.keys(svgs).join(", ")}`);
   Deno.exit(0);
 }

@@ -56,13 +56,20 @@ function verdicts(r: BenchResults): Verdict[] {
         ok: p(a) <= 20,
       });
     }
-    const peak = Math.max(top.peakRssMb, r.scale?.retrain?.peakRssMb ?? 0);
     out.push({
-      target: "10,000 faces: recognizer RSS ≤ 1 GB",
-      measured: `${top.rssMb} MB serving, ${peak} MB peak while training`,
+      target: "10,000 faces: recognizer RSS ≤ 1 GiB while serving",
+      measured: `${top.rssMb} MiB (after training; peak so far ${top.peakRssMb} MiB)`,
       ok: top.rssMb <= 1024,
-      note: peak > 1024 ? `the training peak exceeds 1 GB by ${pct(peak, 1024)}` : undefined,
     });
+    const peak = r.scale?.retrain?.peakRssMb;
+    if (peak !== undefined) {
+      out.push({
+        target: "10,000 faces: recognizer RSS ≤ 1 GiB at its peak, retraining while serving",
+        measured: `${peak} MiB`,
+        ok: peak <= 1024,
+        note: peak > 1024 ? `exceeded by ${pct(peak, 1024)}` : undefined,
+      });
+    }
     for (const a of ["eigen", "fisher"] as const) {
       const t = top.trainMs[a]?.ms;
       if (t !== undefined) {
@@ -252,7 +259,7 @@ export function renderReport(r: BenchResults, svgs: string[]): string {
           "eigen train s",
           "fisher train s",
           "lbph train s",
-          "RSS MB (peak)",
+          "RSS MiB (peak)",
           "top-1 e/f/l",
         ],
         s.levels.map((l) => {
@@ -304,7 +311,7 @@ export function renderReport(r: BenchResults, svgs: string[]): string {
             ],
             ["identify p50 idle (ms)", fmt(rt.idleP50, 1)],
             ["stats answered / slowest (ms)", `${rt.statsCount} / ${fmt(rt.statsMax, 1)}`],
-            ["peak RSS (MB)", rt.peakRssMb],
+            ["peak RSS (MiB)", rt.peakRssMb],
           ],
         ),
         ``,
@@ -318,27 +325,60 @@ export function renderReport(r: BenchResults, svgs: string[]): string {
 /** Hand-written: the design behind the figures, and what the misses mean. */
 const NOTES = `## How the scale targets are met
 
-- **Worker pool.** Decoding, detection, training and prediction never run on a service's
-  event loop: the detector has \`--workers N\` OpenCV isolates, the recognizer \`N\`
-  prediction workers plus one training worker. A retrain runs in the trainer while the
-  prediction workers keep serving the previous model; the new model replaces it only once
-  stored (\`lib/service/model_manager.ts\`). The retrain probe above measures exactly that,
-  and \`tests/service/model_manager_test.ts\` checks that \`stats\` and \`identify\` answer
-  while a retrain is in flight.
+- **Worker pool, and nothing big on the event loop.** Decoding, detection, training and
+  prediction never run on a service's event loop: the detector has \`--workers N\` OpenCV
+  isolates, the recognizer \`N\` prediction workers plus one training worker. The trainer
+  reads the gallery file itself (its own read-only SQLite connection) and stores the model it
+  trained; the recognizer's main thread only passes ids and hands the new model's bytes
+  (transferred, not copied) to the prediction workers. A retrain runs while the prediction
+  workers keep serving the previous model, which is replaced only once the new one is stored
+  (\`lib/service/model_manager.ts\`). The retrain probe above measures that, and
+  \`tests/service/model_manager_test.ts\` checks that \`stats\` and \`identify\` answer
+  during a retrain.
+- **One copy of each model.** The first prediction worker decodes a new model into
+  SharedArrayBuffers and the others adopt it (\`shareRecognizer\`/\`adoptRecognizer\`), so
+  N workers hold one LBPH arena (about 100 MB at 10,000 faces), and only one of them is busy
+  decoding while the others answer. After each training run the trainer worker is replaced
+  by a fresh one (\`WorkerPool.recycle\`), which returns its isolate's memory at once.
 - **Bounded PCA.** Exact PCA on N faces costs O(N²D + N³) and an N x D basis. Up to
-  \`maxBasisSamples\` (default 500) faces Eigenfaces and Fisherfaces train exactly as
-  OpenCV does (the parity test on ORL is unchanged). Above it the PCA is fitted on a
-  stratified sample of 500 faces (every person in proportion) and keeps at most
-  \`sampledComponents\` (default 200) axes; every face is still projected and searched.
-  Fisherfaces runs its LDA on all faces projected into that space (Sw and Sb are 200 x 200),
-  and gets its training projections from the PCA ones (N x 200 x K instead of N x D x K).
-  At 10,000 faces the cost is dominated by projecting every face onto the basis
-  (10,000 x 200 x 10,304 multiply-adds).
-- **Compact models.** Subspace bases are float32 in memory as on disk (V8 multiplies them
-  as fast as float64), so each prediction worker holds 8 MB per 200-axis basis. LBPH
-  histograms live in one arena of 16-bit bins and 8-bit counts (about 10 KB per face
-  instead of 64 KB dense float32); training streams one dense histogram at a time.
-- **Faster eigensolvers.** The symmetric eigensolver used to run 5x slower from its second
-  call on (V8 re-optimised its index closure badly) and transposed its input with a
-  cache-hostile stride; with both fixed, the 1,000 x 1,000 Gram matrix takes about 2 s.
+  \`maxBasisSamples\` (default 500) faces Eigenfaces and Fisherfaces train exactly as OpenCV
+  does (the ORL parity test is unchanged). Above it the PCA is fitted on a stratified sample
+  of 500 faces (every person in proportion) and keeps at most \`sampledComponents\` (default
+  200) axes; every face is still projected and searched. Fisherfaces runs its LDA on all faces
+  projected into that space (Sw and Sb are 200 x 200) and gets its training projections from
+  the PCA ones. At 10,000 faces the cost is dominated by projecting every face onto the basis
+  (10,000 x 200 x 10,304 multiply-adds, about 10 s). Top-1 on the synthetic probes drops as
+  the gallery grows (1,000 look-alike identities built from 40 real people, see the table);
+  it measures that the search still works, not the methods' accuracy.
+- **Compact models.** Subspace bases are float32 in memory as on disk (V8 multiplies them as
+  fast as float64). LBPH histograms live in one arena of 16-bit bins and 8-bit counts (about
+  10 KB per face instead of 64 KB dense float32); training streams one dense histogram at a
+  time, and model files are written into one exactly sized buffer.
+- **Faster eigensolvers.** The symmetric eigensolver ran 5x slower from its second call on (V8
+  re-optimised its index closure badly) and transposed its input with a cache-hostile
+  stride; with both fixed, a 1,000 x 1,000 Gram matrix takes about 2 s.
+
+## Caveats
+
+- The machine is shared: other processes were running during some of the runs, which
+  shows mostly in the throughput figures (2 workers need both cores) and in p99s.
+- **Why 2 workers give about 1.67x, not 1.7x.** Throughput is bounded by Haar detection
+  (opencv-js, one thread per worker, about 22 ms of CPU for a 250x250 photo). The rest of a
+  request costs about 5 ms of CPU outside the detection workers, measured per thread from
+  /proc during a 4-client run: the detector's main thread and V8's GC helper threads about
+  2.5 ms, the recognizer about 2.5 ms (LBPH predict 1.6 ms, TLV, SQLite look-ups) and the
+  client under 1 ms. With one worker that work runs on the otherwise idle second core; with
+  two workers on two cores it competes with detection, so the ceiling is about
+  2 x 22 / (22 + 5) = 1.63-1.7x. Reaching it reliably would need that overhead cut (e.g.
+  keep-alive connections between the services) or a faster detector.
+- **Why the RSS peak during a retrain at 10,000 faces is about 1 GiB (1018-1106 MiB over our
+  last runs).** Serving alone takes about 0.4 GiB. During a retrain the trainer holds the
+  10,000 crops it read from SQLite (100 MB plus per-row objects) and its training buffers; its
+  LBPH update decodes the stored 70 MB model into a 100 MB arena and writes a new 70 MB file;
+  meanwhile the prediction workers serve the current models (one shared copy, about 150 MB)
+  and worker 0 decodes the next LBPH model (another 100 MB) before the old one is released.
+  Next steps: hand the predictors the trainer's arena directly (a SharedArrayBuffer) instead
+  of re-decoding the file, and read the gallery in chunks.
+- JPEG decoding is pure JavaScript (jpeg-js) and about 10x slower than libjpeg-turbo; it is
+  a few ms per photo, small next to detection.
 `;

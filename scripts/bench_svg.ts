@@ -26,11 +26,14 @@ export function barChart(o: {
   unit: string;
   reference?: { value: number; label: string };
   legend?: string[];
+  /** Bars longer than this are cut (marked with a break); their label keeps the value. */
+  clipAt?: number;
 }): string {
   const rowH = 22, left = 230, width = 760, right = 70, top = 40;
   const legendH = o.legend ? 22 : 0;
   const height = top + legendH + o.bars.length * rowH + 40;
-  const max = Math.max(...o.bars.map((b) => b.value), o.reference?.value ?? 0) * 1.05 || 1;
+  const longest = Math.max(...o.bars.map((b) => b.value), o.reference?.value ?? 0);
+  const max = Math.min(longest, o.clipAt ?? Infinity) * 1.05 || 1;
   const x = (v: number) => left + (v / max) * (width - left - right);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
@@ -50,12 +53,22 @@ export function barChart(o: {
   o.bars.forEach((b, i) => {
     const y = top + legendH + i * rowH;
     const color = COLORS[(b.series ?? 0) % COLORS.length];
+    const clipped = o.clipAt !== undefined && b.value > o.clipAt;
+    const end = x(clipped ? max : b.value);
     parts.push(
       `<text x="${left - 6}" y="${y + 15}" text-anchor="end">${esc(b.label)}</text>`,
-      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, x(b.value) - left).toFixed(1)}" ` +
+      `<rect x="${left}" y="${y + 3}" width="${Math.max(1, end - left).toFixed(1)}" ` +
         `height="${rowH - 6}" fill="${color}"/>`,
-      `<text x="${(x(b.value) + 4).toFixed(1)}" y="${y + 15}">${num(b.value)}</text>`,
+      `<text x="${(end + 4).toFixed(1)}" y="${y + 15}">${num(b.value)}${
+        clipped ? " (cut)" : ""
+      }</text>`,
     );
+    if (clipped) {
+      parts.push(
+        `<line x1="${(end - 14).toFixed(1)}" y1="${y + 1}" x2="${(end - 20).toFixed(1)}" ` +
+          `y2="${y + rowH - 1}" stroke="white" stroke-width="3"/>`,
+      );
+    }
   });
   const axisY = top + legendH + o.bars.length * rowH;
   parts.push(
@@ -142,9 +155,8 @@ export function lineChart(o: {
       `<line x1="${left}" y1="${y(t.value).toFixed(1)}" x2="${width - right}" y2="${
         y(t.value).toFixed(1)
       }" stroke="#c00" stroke-dasharray="4 3"/>`,
-      `<text x="${width - right + 4}" y="${(y(t.value) + 4).toFixed(1)}" fill="#c00">${
-        esc(t.label)
-      }</text>`,
+      `<text x="${width - right - 4}" y="${(y(t.value) - 4).toFixed(1)}" text-anchor="end" ` +
+        `fill="#c00">${esc(t.label)}</text>`,
     );
   }
   o.series.forEach((s, i) => {

@@ -8,9 +8,15 @@ const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Appends little-endian values to a growing buffer. */
 export class ByteWriter {
-  #buf = new Uint8Array(1024);
-  #view = new DataView(this.#buf.buffer);
+  #buf: Uint8Array;
+  #view: DataView;
   #len = 0;
+
+  /** `capacity`: the expected final size (an exact one avoids every copy of a large model). */
+  constructor(capacity = 1024) {
+    this.#buf = new Uint8Array(Math.max(16, capacity));
+    this.#view = new DataView(this.#buf.buffer);
+  }
 
   /** Bytes written so far. */
   get length(): number {
@@ -80,9 +86,13 @@ export class ByteWriter {
   setU32(offset: number, v: number): void {
     this.#view.setUint32(offset, v, true);
   }
-  /** The bytes written (a copy). */
+  /** The bytes written so far, as a view (valid until the next write). */
+  written(): Uint8Array {
+    return this.#buf.subarray(0, this.#len);
+  }
+  /** The bytes written: the buffer itself when it is exactly full, else a copy. */
   finish(): Uint8Array {
-    return this.#buf.slice(0, this.#len);
+    return this.#len === this.#buf.length ? this.#buf : this.#buf.slice(0, this.#len);
   }
 }
 

@@ -10,21 +10,60 @@
 type Bins = Uint16Array | Uint32Array;
 type Counts = Uint8Array | Uint16Array;
 
+/** A store's arrays on SharedArrayBuffers, as posted between workers. */
+export interface SharedHistograms {
+  bins: Bins;
+  counts: Counts;
+  starts: Int32Array;
+  faces: number;
+}
+
+type Typed = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float32Array | Float64Array;
+
+/** A copy of `a` on a SharedArrayBuffer (same element type). */
+export function shared<T extends Typed>(a: T): T {
+  const Ctor = a.constructor as new (buffer: SharedArrayBuffer) => T;
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
 /** See the module documentation. */
 export class HistogramStore {
   readonly #wideBins: boolean;
   readonly #wideCounts: boolean;
   #bins: Bins;
   #counts: Counts;
-  #starts = new Int32Array(17);
+  #starts: Int32Array = new Int32Array(17);
   #faces = 0;
+  #shared = false;
+  readonly #inSharedMemory: boolean;
 
   /** `binCount` bins per histogram, counts up to `maxCount`. */
-  constructor(binCount: number, maxCount: number) {
+  /**
+   * `binCount` bins per histogram, counts up to `maxCount`. `inSharedMemory` allocates the
+   * arena on SharedArrayBuffers from the start, so that {@link share} needs no copy.
+   */
+  constructor(binCount: number, maxCount: number, inSharedMemory = false) {
     this.#wideBins = binCount > 0x10000;
     this.#wideCounts = maxCount > 0xff;
-    this.#bins = this.#wideBins ? new Uint32Array(1024) : new Uint16Array(1024);
-    this.#counts = this.#wideCounts ? new Uint16Array(1024) : new Uint8Array(1024);
+    this.#inSharedMemory = inSharedMemory;
+    this.#bins = this.#newBins(1024);
+    this.#counts = this.#newCounts(1024);
+  }
+
+  #newBins(n: number): Bins {
+    const buffer = this.#buffer(n * (this.#wideBins ? 4 : 2));
+    return this.#wideBins ? new Uint32Array(buffer) : new Uint16Array(buffer);
+  }
+
+  #newCounts(n: number): Counts {
+    const buffer = this.#buffer(n * (this.#wideCounts ? 2 : 1));
+    return this.#wideCounts ? new Uint16Array(buffer) : new Uint8Array(buffer);
+  }
+
+  #buffer(bytes: number): ArrayBuffer | SharedArrayBuffer {
+    return this.#inSharedMemory ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
   }
 
   /** Number of histograms stored. */
@@ -65,36 +104,84 @@ export class HistogramStore {
     this.#close(at + bins.length);
   }
 
+  /**
+   * Moves the arena into SharedArrayBuffers (unless it was allocated there) and returns it, so
+   * other workers can {@link HistogramStore.adopt} it without a copy. The store keeps using
+   * the shared arrays; nothing may append to a shared store.
+   */
+  share(): SharedHistograms {
+    const used = this.#starts[this.#faces]!;
+    if (!this.#inSharedMemory) {
+      this.#bins = shared(this.#bins.subarray(0, used));
+      this.#counts = shared(this.#counts.subarray(0, used));
+    }
+    this.#starts = shared(this.#starts.subarray(0, this.#faces + 1));
+    this.#shared = true;
+    return { bins: this.#bins, counts: this.#counts, starts: this.#starts, faces: this.#faces };
+  }
+
+  /** A read-only store over arrays another worker shared. */
+  static adopt(from: SharedHistograms): HistogramStore {
+    const store = new HistogramStore(0, 0);
+    store.#bins = from.bins;
+    store.#counts = from.counts;
+    store.#starts = from.starts;
+    store.#faces = from.faces;
+    store.#shared = true;
+    return store;
+  }
+
   /** Drops every histogram. */
   clear(): void {
     this.#faces = 0;
   }
 
-  /** Shrinks the arena to what is used (after a bulk load or training). */
+  /**
+   * Makes room for `entries` more (bin, count) pairs and `faces` more histograms at once, so
+   * a bulk load allocates once instead of growing (each growth leaves a dead copy behind).
+   */
+  reserve(entries: number, faces: number): void {
+    this.#grow(this.#starts[this.#faces]! + entries, this.#faces + faces + 1);
+  }
+
+  /** Shrinks the arena to what is used when more than 10% of it is spare. */
   trim(): void {
     const used = this.#starts[this.#faces]!;
-    this.#bins = this.#bins.slice(0, used);
-    this.#counts = this.#counts.slice(0, used);
+    if (this.#bins.length <= used * 1.1 + 1024) return;
+    const bins = this.#newBins(used), counts = this.#newCounts(used);
+    bins.set(this.#bins.subarray(0, used));
+    counts.set(this.#counts.subarray(0, used));
+    this.#bins = bins;
+    this.#counts = counts;
     this.#starts = this.#starts.slice(0, this.#faces + 1);
   }
 
   #reserve(entries: number): number {
+    if (this.#shared) throw new TypeError("HistogramStore: a shared store is read-only");
     const at = this.#starts[this.#faces]!;
-    if (at + entries > this.#bins.length) {
-      const capacity = Math.max(at + entries, Math.ceil(this.#bins.length * 1.5));
-      const bins = this.#wideBins ? new Uint32Array(capacity) : new Uint16Array(capacity);
-      const counts = this.#wideCounts ? new Uint16Array(capacity) : new Uint8Array(capacity);
+    this.#grow(
+      Math.max(at + entries, at + entries > this.#bins.length ? this.#bins.length * 1.5 : 0),
+      Math.max(this.#faces + 2, this.#faces + 2 > this.#starts.length ? this.#faces * 1.5 : 0),
+    );
+    return at;
+  }
+
+  #grow(entries: number, starts: number): void {
+    const at = this.#starts[this.#faces]!;
+    if (entries > this.#bins.length) {
+      const capacity = Math.ceil(entries);
+      const bins = this.#newBins(capacity);
+      const counts = this.#newCounts(capacity);
       bins.set(this.#bins.subarray(0, at));
       counts.set(this.#counts.subarray(0, at));
       this.#bins = bins;
       this.#counts = counts;
     }
-    if (this.#faces + 2 > this.#starts.length) {
-      const starts = new Int32Array(Math.ceil((this.#faces + 2) * 1.5));
-      starts.set(this.#starts.subarray(0, this.#faces + 1));
-      this.#starts = starts;
+    if (starts > this.#starts.length) {
+      const grown = new Int32Array(Math.ceil(starts));
+      grown.set(this.#starts.subarray(0, this.#faces + 1));
+      this.#starts = grown;
     }
-    return at;
   }
 
   #close(end: number): void {

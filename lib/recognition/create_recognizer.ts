@@ -5,7 +5,8 @@
 import { type Algorithm, ALGORITHMS, type Recognizer } from "./recognizer.ts";
 import { EigenfacesRecognizer } from "./eigenfaces.ts";
 import { FisherfacesRecognizer } from "./fisherfaces.ts";
-import { LbphRecognizer } from "./lbph.ts";
+import { LbphRecognizer, type SharedLbphModel } from "./lbph.ts";
+import { type SharedSubspaceModel, SubspaceRecognizer } from "./subspace_recognizer.ts";
 import { readHeader } from "./model_file.ts";
 
 /**
@@ -33,7 +34,9 @@ export function createRecognizer(algorithm: Algorithm): Recognizer {
 
 /**
  * Restores a recognizer from bytes written by `save()`, whatever its algorithm. Throws a
- * `ModelFileError` for a truncated, corrupt, foreign or newer-version file.
+ * `ModelFileError` for a truncated, corrupt, foreign or newer-version file. With
+ * `inSharedMemory`, the large LBPH arena is decoded straight into shared memory (for
+ * {@link shareRecognizer}).
  *
  * @example
  * ```ts
@@ -43,7 +46,10 @@ export function createRecognizer(algorithm: Algorithm): Recognizer {
  * console.assert(loadRecognizer(r.save()).predict({ width: 1, height: 2, data: Uint8Array.of(1, 8) })[0]!.label === 4);
  * ```
  */
-export function loadRecognizer(bytes: Uint8Array): Recognizer {
+export function loadRecognizer(
+  bytes: Uint8Array,
+  options: { inSharedMemory?: boolean } = {},
+): Recognizer {
   const { header } = readHeader(bytes); // the class's load() verifies the checksum
   switch (header.algorithm) {
     case "eigen":
@@ -51,6 +57,42 @@ export function loadRecognizer(bytes: Uint8Array): Recognizer {
     case "fisher":
       return FisherfacesRecognizer.load(bytes);
     case "lbph":
-      return LbphRecognizer.load(bytes);
+      return LbphRecognizer.load(bytes, options);
+  }
+}
+
+/** A trained model on SharedArrayBuffers, as posted between workers. */
+export type SharedModel = SharedLbphModel | SharedSubspaceModel;
+
+/**
+ * Moves a trained recognizer's arrays into SharedArrayBuffers (it stays usable, read-only)
+ * and returns what {@link adoptRecognizer} needs in another worker: N prediction workers
+ * then hold one copy of a large model instead of N.
+ *
+ * @example
+ * ```ts
+ * import { adoptRecognizer, createRecognizer, shareRecognizer } from "./create_recognizer.ts";
+ * const r = createRecognizer("eigen");
+ * r.train([{ width: 1, height: 2, data: Uint8Array.of(0, 9) }], [4]);
+ * const copy = adoptRecognizer(structuredClone(shareRecognizer(r)));
+ * console.assert(copy.predict({ width: 1, height: 2, data: Uint8Array.of(1, 8) })[0]!.label === 4);
+ * ```
+ */
+export function shareRecognizer(recognizer: Recognizer): SharedModel {
+  if (recognizer instanceof LbphRecognizer || recognizer instanceof SubspaceRecognizer) {
+    return recognizer.share();
+  }
+  throw new TypeError(`shareRecognizer: expected a facerec recognizer, got ${recognizer}`);
+}
+
+/** A read-only recognizer over a model shared by {@link shareRecognizer} (no copy). */
+export function adoptRecognizer(model: SharedModel): Recognizer {
+  switch (model.algorithm) {
+    case "eigen":
+      return EigenfacesRecognizer.adopt(model);
+    case "fisher":
+      return FisherfacesRecognizer.adopt(model);
+    case "lbph":
+      return LbphRecognizer.adopt(model);
   }
 }

@@ -20,6 +20,7 @@ import { matrix } from "./_matrix.ts";
 import { imageRows } from "./_sampling.ts";
 import { pca } from "./pca.ts";
 import {
+  type SharedSubspaceModel,
   type SubspaceFit,
   type SubspaceOptions,
   SubspaceRecognizer,
@@ -47,6 +48,11 @@ export class EigenfacesRecognizer extends SubspaceRecognizer {
   /** Restores a model saved by {@link EigenfacesRecognizer.save}. */
   static load(bytes: Uint8Array): EigenfacesRecognizer {
     return new EigenfacesRecognizer().restore(bytes);
+  }
+
+  /** A recognizer over a model another worker shared with `share()` (no copy). */
+  static adopt(model: SharedSubspaceModel): EigenfacesRecognizer {
+    return new EigenfacesRecognizer().adoptShared(model);
   }
 
   protected fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit {

@@ -22,6 +22,7 @@ import { imageRows } from "./_sampling.ts";
 import { pca, projectRows } from "./pca.ts";
 import { lda } from "./lda.ts";
 import {
+  type SharedSubspaceModel,
   type SubspaceFit,
   type SubspaceOptions,
   SubspaceRecognizer,
@@ -55,6 +56,11 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
   /** Restores a model saved by {@link FisherfacesRecognizer.save}. */
   static load(bytes: Uint8Array): FisherfacesRecognizer {
     return new FisherfacesRecognizer().restore(bytes);
+  }
+
+  /** A recognizer over a model another worker shared with `share()` (no copy). */
+  static adopt(model: SharedSubspaceModel): FisherfacesRecognizer {
+    return new FisherfacesRecognizer().adoptShared(model);
   }
 
   protected fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit {

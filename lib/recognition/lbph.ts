@@ -22,7 +22,7 @@ import { normalisedValues, spatialHistogram } from "./spatial_histogram.ts";
 import { rankCandidates } from "./rank_candidates.ts";
 import { ModelFileError, NotTrainedError } from "./errors.ts";
 import { decodeModel, encodeModel } from "./model_file.ts";
-import { HistogramStore } from "./_histogram_store.ts";
+import { HistogramStore, shared, type SharedHistograms } from "./_histogram_store.ts";
 
 /** LBPH parameters (OpenCV's defaults when omitted). */
 export interface LbphOptions {
@@ -33,6 +33,28 @@ export interface LbphOptions {
 }
 
 const f = Math.fround;
+
+/** Options of {@link LbphRecognizer.load}. */
+export interface LbphLoadOptions {
+  /**
+   * Decode straight into SharedArrayBuffers, for a model that will be shared with other
+   * workers (`share()` then copies nothing).
+   */
+  readonly inSharedMemory?: boolean;
+}
+
+/**
+ * An LBPH model on SharedArrayBuffers: what {@link LbphRecognizer.share} returns and
+ * {@link LbphRecognizer.adopt} takes, so that several workers predict from one copy.
+ */
+export interface SharedLbphModel {
+  readonly algorithm: "lbph";
+  readonly options: Required<LbphOptions>;
+  readonly width: number;
+  readonly height: number;
+  readonly labels: Int32Array;
+  readonly histograms: SharedHistograms;
+}
 
 /**
  * The LBPH recognizer; the only one that supports incremental {@link LbphRecognizer.update}.
@@ -84,7 +106,7 @@ export class LbphRecognizer implements Recognizer {
   }
 
   /** Restores a model saved by {@link LbphRecognizer.save}. */
-  static load(bytes: Uint8Array): LbphRecognizer {
+  static load(bytes: Uint8Array, options: LbphLoadOptions = {}): LbphRecognizer {
     const { header, body } = decodeModel(bytes);
     if (header.algorithm !== "lbph") {
       throw new ModelFileError(`model file algorithm: expected lbph, got ${header.algorithm}`);
@@ -107,9 +129,11 @@ export class LbphRecognizer implements Recognizer {
       );
     }
     const size = { width: header.width, height: header.height };
-    r.#setSize(size, ModelFileError);
+    r.#setSize(size, ModelFileError, options.inSharedMemory);
     const labels = body.i32s(header.samples, "labels");
     const bins = new Uint32Array(dimension), counts = new Uint16Array(dimension);
+    // Every pair takes at least two bytes: an upper bound that is nearly exact in practice.
+    r.#store.reserve(Math.floor(body.remaining / 2), header.samples);
     for (let s = 0; s < header.samples; s++) {
       const nonZero = body.varint("histogram size");
       if (nonZero > dimension) {
@@ -138,6 +162,35 @@ export class LbphRecognizer implements Recognizer {
         `lbph model body: expected no trailing bytes, got ${body.remaining}`,
       );
     }
+    return r;
+  }
+
+  /**
+   * Moves this model's histograms into SharedArrayBuffers and describes them; post the
+   * result to other workers and {@link LbphRecognizer.adopt} it there. The model stays
+   * usable here but can no longer be updated.
+   */
+  share(): SharedLbphModel {
+    const size = this.#size;
+    if (!this.trained || size === undefined) {
+      throw new NotTrainedError("lbph: cannot share, the model is not trained yet");
+    }
+    return {
+      algorithm: "lbph",
+      options: this.#options,
+      width: size.width,
+      height: size.height,
+      labels: shared(Int32Array.from(this.#labels)),
+      histograms: this.#store.share(),
+    };
+  }
+
+  /** A read-only recognizer over a model another worker shared (no copy). */
+  static adopt(model: SharedLbphModel): LbphRecognizer {
+    const r = new LbphRecognizer(model.options);
+    r.#setSize({ width: model.width, height: model.height }, TypeError);
+    r.#store = HistogramStore.adopt(model.histograms);
+    r.#labels = Array.from(model.labels);
     return r;
   }
 
@@ -254,10 +307,33 @@ export class LbphRecognizer implements Recognizer {
           }
         }
       },
+      this.#bodyBytes(),
     );
   }
 
-  #setSize(size: ImageSize, Failure: new (message: string) => Error): void {
+  /** The exact size of the saved body (so that save() writes into one buffer). */
+  #bodyBytes(): number {
+    const varint = (v: number) =>
+      v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+    const { bins, counts, starts } = this.#store.arrays;
+    let size = 16 + 4 * this.#store.size;
+    for (let s = 0; s < this.#store.size; s++) {
+      const begin = starts[s]!, end = starts[s + 1]!;
+      size += varint(end - begin);
+      let previous = -1;
+      for (let t = begin; t < end; t++) {
+        size += varint(bins[t]! - previous - 1) + varint(counts[t]!);
+        previous = bins[t]!;
+      }
+    }
+    return size;
+  }
+
+  #setSize(
+    size: ImageSize,
+    Failure: new (message: string) => Error,
+    inSharedMemory = false,
+  ): void {
     const { radius, gridX, gridY } = this.#options;
     const cellW = Math.floor((size.width - 2 * radius) / gridX);
     const cellH = Math.floor((size.height - 2 * radius) / gridY);
@@ -271,7 +347,7 @@ export class LbphRecognizer implements Recognizer {
     this.#size = size;
     this.#cellPixels = cellPixels;
     this.#values = normalisedValues(cellPixels);
-    this.#store = new HistogramStore(this.histogramLength, cellPixels);
+    this.#store = new HistogramStore(this.histogramLength, cellPixels, inSharedMemory);
   }
 
   #histogramOf(image: FaceImage, size: ImageSize): Uint32Array {

@@ -9,9 +9,25 @@ export * from "./recognizer.ts";
 export * from "./errors.ts";
 export { EigenfacesRecognizer } from "./eigenfaces.ts";
 export { FisherfacesRecognizer } from "./fisherfaces.ts";
-export { type LbphOptions, LbphRecognizer } from "./lbph.ts";
-export type { SubspaceOptions, SubspaceRecognizer } from "./subspace_recognizer.ts";
-export { createRecognizer, loadRecognizer } from "./create_recognizer.ts";
+export {
+  type LbphLoadOptions,
+  type LbphOptions,
+  LbphRecognizer,
+  type SharedLbphModel,
+} from "./lbph.ts";
+export {
+  DEFAULT_MAX_BASIS_SAMPLES,
+  DEFAULT_SAMPLED_COMPONENTS,
+  type SubspaceOptions,
+  type SubspaceRecognizer,
+} from "./subspace_recognizer.ts";
+export {
+  adoptRecognizer,
+  createRecognizer,
+  loadRecognizer,
+  type SharedModel,
+  shareRecognizer,
+} from "./create_recognizer.ts";
 export { applyThreshold, DEFAULT_THRESHOLDS } from "./threshold.ts";
 export { rankCandidates } from "./rank_candidates.ts";
 export { lbpCodes, type LbpImage } from "./lbp.ts";

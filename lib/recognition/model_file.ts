@@ -45,12 +45,17 @@ export interface ModelHeader {
   readonly dimension: number;
 }
 
-/** Serialises a model: the header, the body `writeBody` produces, and the checksum. */
+/**
+ * Serialises a model: the header, the body `writeBody` produces, and the checksum.
+ * `bodyBytes`, when given, should be the body's exact size (it only sizes the buffer).
+ */
 export function encodeModel(
   header: Omit<ModelHeader, "version">,
   writeBody: (body: ByteWriter) => void,
+  bodyBytes = 0,
 ): Uint8Array {
-  const w = new ByteWriter();
+  // With the exact body size known, the file is written into one buffer and never copied.
+  const w = new ByteWriter(HEADER_BYTES + bodyBytes + 4);
   w.bytes(new TextEncoder().encode(MODEL_MAGIC));
   w.u16(MODEL_VERSION);
   w.u8(MODEL_ALGORITHM_IDS[header.algorithm]);
@@ -63,11 +68,8 @@ export function encodeModel(
   w.u32(0);
   writeBody(w);
   w.setU32(24, w.length - HEADER_BYTES);
-  const bytes = w.finish();
-  const out = new Uint8Array(bytes.length + 4);
-  out.set(bytes);
-  new DataView(out.buffer).setUint32(bytes.length, crc32(bytes), true);
-  return out;
+  w.u32(crc32(w.written()));
+  return w.finish();
 }
 
 /**

@@ -19,6 +19,7 @@
 import type { Algorithm, Candidate, FaceImage, Recognizer } from "./recognizer.ts";
 import type { Matrix } from "./_matrix.ts";
 import { stratifiedSample } from "./_sampling.ts";
+import { shared } from "./_histogram_store.ts";
 import { checkImage, checkLimit, checkTrainingSet, type ImageSize } from "./_validate.ts";
 import { NotTrainedError, UpdateNotSupportedError } from "./errors.ts";
 import { rankCandidates } from "./rank_candidates.ts";
@@ -70,7 +71,8 @@ export interface SubspaceFit {
   readonly projections?: Float64Array;
 }
 
-interface SubspaceModel extends ImageSize {
+/** A trained subspace model's arrays. */
+export interface SubspaceModel extends ImageSize {
   readonly labels: Int32Array;
   readonly mean: Float64Array;
   readonly eigenvalues: Float64Array;
@@ -78,6 +80,13 @@ interface SubspaceModel extends ImageSize {
   readonly basis: Float32Array;
   readonly components: number;
   readonly projections: Float64Array;
+}
+
+/** A subspace model on SharedArrayBuffers, posted between workers (see `share`). */
+export interface SharedSubspaceModel {
+  readonly algorithm: "eigen" | "fisher";
+  readonly options: Required<SubspaceOptions>;
+  readonly model: SubspaceModel;
 }
 
 /** Eigenfaces and Fisherfaces: everything but fitting the basis. */
@@ -221,7 +230,37 @@ export abstract class SubspaceRecognizer implements Recognizer {
         w.array(m.basis);
         w.array(m.projections);
       },
+      bodyBytes(m.labels.length, m.width * m.height, m.components),
     );
+  }
+
+  /**
+   * Moves this model's arrays into SharedArrayBuffers and describes them; post the result to
+   * other workers and adopt it there (`EigenfacesRecognizer.adopt`...) to predict from one
+   * copy.
+   */
+  share(): SharedSubspaceModel {
+    const m = this.#require("share");
+    const model: SubspaceModel = {
+      ...m,
+      labels: shared(m.labels),
+      mean: shared(m.mean),
+      eigenvalues: shared(m.eigenvalues),
+      basis: shared(m.basis),
+      projections: shared(m.projections),
+    };
+    this.#model = model;
+    return { algorithm: this.algorithm as "eigen" | "fisher", options: this.#options, model };
+  }
+
+  /** Uses a model another worker shared (which must be of this algorithm). */
+  protected adoptShared(from: SharedSubspaceModel): this {
+    if (from.algorithm !== this.algorithm) {
+      throw new TypeError(`adopt: expected a ${this.algorithm} model, got ${from.algorithm}`);
+    }
+    this.#model = from.model;
+    this.#options = from.options;
+    return this;
   }
 
   /** Replaces this instance's model with the one in `bytes` (which must be of this algorithm). */
@@ -257,7 +296,7 @@ function readModel(
       `model file header: expected non-empty images and samples, got ${width}x${height}, ${n}`,
     );
   }
-  const expected = 8 + 4 * n + 8 * d + 8 * k + 4 * k * d + 8 * n * k;
+  const expected = bodyBytes(n, d, k);
   if (body.remaining !== expected) {
     throw new ModelFileError(
       `${header.algorithm} model body: expected ${expected} bytes for ${n} samples of ` +
@@ -280,4 +319,9 @@ function readModel(
     projections: body.f64s(n * k, "projections"),
   };
   return { model, options };
+}
+
+/** Body size of a subspace model: options, labels, mean, eigenvalues, basis, projections. */
+function bodyBytes(n: number, d: number, k: number): number {
+  return 8 + 4 * n + 8 * d + 8 * k + 4 * k * d + 8 * n * k;
 }

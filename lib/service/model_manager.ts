@@ -17,6 +17,8 @@ import type { Gallery, StoredFace } from "../gallery/mod.ts";
 import type { AlgorithmName, ModelState } from "../protocol/messages.ts";
 import type { Logger } from "./log.ts";
 import type { WorkerPool } from "./worker_pool.ts";
+import type { PackedFaces } from "./recognition_worker.ts";
+import type { SharedModel } from "../recognition/mod.ts";
 
 /** Algorithms in the order they are trained and reported. */
 export const ALGORITHM_NAMES: readonly AlgorithmName[] = ["eigen", "fisher", "lbph"];
@@ -90,7 +92,7 @@ export class ModelManager {
         continue;
       }
       try {
-        await this.#predictors.broadcast({ type: "load", algorithm, bytes: stored.bytes });
+        await this.#loadPredictors(algorithm, stored.bytes);
         this.#state(algorithm).served = {
           generation: stored.generation,
           faces: stored.faces,
@@ -150,6 +152,9 @@ export class ModelManager {
           try {
             await this.#trainAll(generation);
             this.#lastError = undefined;
+            // A fresh trainer: the old one's isolate still holds the gallery and training
+            // buffers (hundreds of MB at 10,000 faces) until it would next allocate.
+            await this.#trainer.recycle();
           } catch (error) {
             this.#lastError = error instanceof Error ? error : new Error(String(error));
             this.#log.error("training failed", { generation, error });
@@ -176,8 +181,45 @@ export class ModelManager {
   async #trainAll(generation: number): Promise<void> {
     this.#refreshAvailability();
     const lastFaceId = this.#gallery.lastFaceId();
-    let all: StoredFace[] | undefined;
-    const faces = () => (all ??= this.#gallery.faces());
+    // The gallery goes to the trainer once per run, packed into one transferred buffer, and
+    // is held there for the full retrains of this run only (10,000 faces are 100 MB).
+    let sent = false;
+    const releaseFaces = async () => {
+      if (!sent) return;
+      sent = false;
+      await this.#trainer.run({ type: "forgetFaces" });
+    };
+    const sendFaces = async () => {
+      if (sent) return;
+      if (this.#fileBacked) {
+        await this.#trainer.run({
+          type: "readFaces",
+          gallery: this.#gallery.path,
+          upToId: lastFaceId,
+        });
+      } else {
+        const faces = packFaces(this.#gallery.faces());
+        await this.#trainer.run({ type: "faces", faces }, [faces.pixels.buffer as ArrayBuffer]);
+      }
+      sent = true;
+    };
+    try {
+      await this.#trainEach(generation, lastFaceId, sendFaces, releaseFaces);
+    } finally {
+      await releaseFaces().catch(() => {});
+    }
+  }
+
+  async #trainEach(
+    generation: number,
+    lastFaceId: number,
+    sendFaces: () => Promise<void>,
+    releaseFaces: () => Promise<void>,
+  ): Promise<void> {
+    // File-backed galleries: the trainer stores each model itself.
+    const save = this.#fileBacked
+      ? { gallery: this.#gallery.path, generation, lastFaceId }
+      : undefined;
     for (const algorithm of ALGORITHM_NAMES) {
       const state = this.#state(algorithm);
       if (state.unavailable) {
@@ -192,7 +234,18 @@ export class ModelManager {
       const served = state.served;
       let result: { bytes: Uint8Array; faces: number };
       let mode: string;
-      if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
+      if (algorithm === "lbph" && served && this.#onlyAddedSince(served) && this.#fileBacked) {
+        await releaseFaces(); // LBPH comes last and reads only the new faces
+        result = await this.#trainer.run({
+          type: "updateFrom",
+          algorithm,
+          gallery: this.#gallery.path,
+          afterId: served.lastFaceId,
+          upToId: lastFaceId,
+          save,
+        });
+        mode = `update +${result.faces - served.faces}`;
+      } else if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
         const fresh = this.#gallery.faces(served.lastFaceId);
         const stored = this.#gallery.loadModel(algorithm);
         if (!stored) throw new Error("LBPH snapshot vanished from the gallery");
@@ -201,29 +254,62 @@ export class ModelManager {
           algorithm,
           bytes: stored.bytes,
           faces: fresh,
-        });
+        }, ownBuffer(stored.bytes));
         mode = `update +${fresh.length}`;
       } else {
-        result = await this.#trainer.run({ type: "train", algorithm, faces: faces() });
+        await sendFaces();
+        result = await this.#trainer.run({ type: "train", algorithm, save });
         mode = "full";
       }
-      this.#gallery.saveModel({
-        algorithm,
-        bytes: result.bytes,
-        generation,
-        faces: result.faces,
-        lastFaceId,
-      });
-      await this.#predictors.broadcast({ type: "load", algorithm, bytes: result.bytes });
+      if (!save) {
+        this.#gallery.saveModel({
+          algorithm,
+          bytes: result.bytes,
+          generation,
+          faces: result.faces,
+          lastFaceId,
+        });
+      }
+      const bytes = result.bytes.length;
+      await this.#loadPredictors(algorithm, result.bytes);
       state.served = { generation, faces: result.faces, lastFaceId };
       this.#log.info("model trained", {
         algorithm,
         mode,
         faces: result.faces,
         ms: Math.round(performance.now() - started),
-        bytes: result.bytes.length,
+        bytes,
       });
     }
+  }
+
+  /**
+   * Swaps a model into the prediction workers: the first decodes it into shared memory and
+   * the others adopt that one copy (a 10,000-face LBPH model is about 100 MB per copy).
+   * Only one worker is busy decoding (about a second at that size); the others keep serving
+   * the previous model meanwhile. `bytes` is handed over (transferred) when it owns its
+   * buffer: the caller must not use it afterwards.
+   */
+  async #loadPredictors(algorithm: AlgorithmName, bytes: Uint8Array): Promise<void> {
+    const size = this.#predictors.size;
+    const model = await this.#predictors.runOn<SharedModel | true>(0, {
+      type: "load",
+      algorithm,
+      bytes,
+      share: size > 1,
+    }, ownBuffer(bytes));
+    if (model === true) return;
+    for (let i = 1; i < size; i++) {
+      await this.#predictors.runOn(i, { type: "adopt", algorithm, model });
+    }
+  }
+
+  /**
+   * Whether the trainer can open the gallery file itself (the main thread then never
+   * reads the whole gallery: 100 MB and a few hundred ms at 10,000 faces).
+   */
+  get #fileBacked(): boolean {
+    return this.#gallery.path !== ":memory:" && this.#gallery.path !== "";
   }
 
   /** True when no face the model was trained on has been removed since. */
@@ -285,4 +371,28 @@ export class ModelManager {
     await this.#loop;
     this.#release();
   }
+}
+
+/** Packs stored faces (all of one size, as the recognizer enforces) for the trainer. */
+function packFaces(faces: StoredFace[]): PackedFaces {
+  const width = faces[0]?.width ?? 0, height = faces[0]?.height ?? 0, d = width * height;
+  const pixels = new Uint8Array(faces.length * d);
+  const labels = new Int32Array(faces.length);
+  faces.forEach((f, i) => {
+    if (f.pixels.length !== d) {
+      throw new RangeError(`face ${f.id}: expected ${width}x${height}, got ${f.width}x${f.height}`);
+    }
+    pixels.set(f.pixels, i * d);
+    labels[i] = f.label;
+  });
+  return { width, height, labels, pixels };
+}
+
+/** `bytes`'s buffer as a transfer list when `bytes` spans all of it (else copy: []). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 &&
+      bytes.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
 }

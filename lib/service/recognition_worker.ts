@@ -5,14 +5,18 @@
  * @module
  */
 import {
+  adoptRecognizer,
   type Algorithm,
   type Candidate,
   createRecognizer,
   type FaceImage,
   loadRecognizer,
   type Recognizer,
+  type SharedModel,
+  shareRecognizer,
 } from "../recognition/mod.ts";
 import { serveWorker, transferable } from "./worker_host.ts";
+import { Gallery, type StoredFace } from "../gallery/mod.ts";
 
 /** A face as sent to this worker. */
 interface FaceJob {
@@ -22,37 +26,137 @@ interface FaceJob {
   pixels: Uint8Array;
 }
 
+/**
+ * A whole gallery for training, packed: face `i` is `pixels[i * w * h, (i + 1) * w * h)`.
+ * One buffer, transferred rather than cloned: 10,000 faces are 100 MB.
+ */
+export interface PackedFaces {
+  width: number;
+  height: number;
+  labels: Int32Array;
+  pixels: Uint8Array;
+}
+
+/** Where a trained model is stored by the worker itself, and with what stamp. */
+export interface SaveTo {
+  gallery: string;
+  generation: number;
+  lastFaceId: number;
+}
+
 /** Jobs this worker understands. */
 export type RecognitionJob =
-  | { type: "train"; algorithm: Algorithm; faces: FaceJob[] }
-  | { type: "update"; algorithm: Algorithm; bytes: Uint8Array; faces: FaceJob[] }
-  | { type: "load"; algorithm: Algorithm; bytes: Uint8Array }
+  /** Holds a training set for the `train` jobs that follow without faces of their own. */
+  | { type: "faces"; faces: PackedFaces }
+  /**
+   * The same, read by this worker from the gallery file (faces with id <= upToId): the
+   * service's event loop then never reads or copies the whole gallery.
+   */
+  | { type: "readFaces"; gallery: string; upToId: number }
+  | { type: "forgetFaces" }
+  | { type: "train"; algorithm: Algorithm; faces?: FaceJob[]; save?: SaveTo }
+  | { type: "update"; algorithm: Algorithm; bytes: Uint8Array; faces: FaceJob[]; save?: SaveTo }
+  /** Updates the stored model with the faces in (afterId, upToId], all read from the file. */
+  | {
+    type: "updateFrom";
+    algorithm: Algorithm;
+    gallery: string;
+    afterId: number;
+    upToId: number;
+    save?: SaveTo;
+  }
+  /** Loads a model; with `share`, returns it on SharedArrayBuffers for `adopt`. */
+  | { type: "load"; algorithm: Algorithm; bytes: Uint8Array; share?: boolean }
+  /** Uses a model another worker loaded and shared (no copy). */
+  | { type: "adopt"; algorithm: Algorithm; model: SharedModel }
   | { type: "drop"; algorithm: Algorithm }
   | { type: "predict"; algorithm: Algorithm; faces: FaceJob[]; limit: number };
 
 const image = (f: FaceJob): FaceImage => ({ width: f.width, height: f.height, data: f.pixels });
+const stored = (f: StoredFace): FaceImage => ({
+  width: f.width,
+  height: f.height,
+  data: f.pixels,
+});
+
+/** Views into a packed training set (no copy). */
+function unpack(p: PackedFaces): { images: FaceImage[]; labels: number[] } {
+  const d = p.width * p.height;
+  const images = Array.from(p.labels, (_, i) => ({
+    width: p.width,
+    height: p.height,
+    data: p.pixels.subarray(i * d, (i + 1) * d),
+  }));
+  return { images, labels: Array.from(p.labels) };
+}
 
 serveWorker(() => {
   const models = new Map<Algorithm, Recognizer>();
-  const trained = (model: Recognizer) => {
+  let held: { images: FaceImage[]; labels: number[] } | undefined;
+  const trained = (model: Recognizer, save?: SaveTo) => {
     const bytes = model.save();
+    if (save) {
+      // Stored from here: the service's event loop never writes a 70 MB blob itself.
+      using gallery = Gallery.open(save.gallery);
+      gallery.saveModel({
+        algorithm: model.algorithm,
+        bytes,
+        generation: save.generation,
+        faces: model.sampleCount,
+        lastFaceId: save.lastFaceId,
+      });
+    }
     return transferable({ bytes, faces: model.sampleCount }, [bytes.buffer as ArrayBuffer]);
   };
   return Promise.resolve((raw: unknown) => {
     const job = raw as RecognitionJob;
     switch (job.type) {
+      case "faces":
+        held = unpack(job.faces);
+        return true;
+      case "readFaces": {
+        using gallery = Gallery.open(job.gallery, { readOnly: true });
+        const faces = gallery.faces().filter((f) => f.id <= job.upToId);
+        held = { images: faces.map(stored), labels: faces.map((f) => f.label) };
+        return true;
+      }
+      case "updateFrom": {
+        using gallery = Gallery.open(job.gallery, { readOnly: true });
+        const snapshot = gallery.loadModel(job.algorithm);
+        if (!snapshot) throw new Error(`no stored ${job.algorithm} model to update`);
+        const fresh = gallery.faces(job.afterId).filter((f) => f.id <= job.upToId);
+        const model = loadRecognizer(snapshot.bytes);
+        model.update(fresh.map(stored), fresh.map((f) => f.label));
+        return trained(model, job.save);
+      }
+      case "forgetFaces":
+        held = undefined;
+        return true;
       case "train": {
         const model = createRecognizer(job.algorithm);
-        model.train(job.faces.map(image), job.faces.map((f) => f.label ?? -1));
-        return trained(model);
+        const set = job.faces
+          ? { images: job.faces.map(image), labels: job.faces.map((f) => f.label ?? -1) }
+          : held;
+        if (!set) throw new Error("train: no faces given and none held");
+        model.train(set.images, set.labels);
+        return trained(model, job.save);
       }
       case "update": {
         const model = loadRecognizer(job.bytes);
         model.update(job.faces.map(image), job.faces.map((f) => f.label ?? -1));
-        return trained(model);
+        return trained(model, job.save);
       }
-      case "load":
-        models.set(job.algorithm, loadRecognizer(job.bytes));
+      case "load": {
+        // Drop the old model first: holding both while decoding a large one doubles memory.
+        // Predictions cannot run meanwhile anyway (this worker is busy with this job).
+        models.delete(job.algorithm);
+        const model = loadRecognizer(job.bytes, { inSharedMemory: job.share });
+        models.set(job.algorithm, model);
+        return job.share ? shareRecognizer(model) : true;
+      }
+      case "adopt":
+        models.delete(job.algorithm);
+        models.set(job.algorithm, adoptRecognizer(job.model));
         return true;
       case "drop":
         models.delete(job.algorithm);

@@ -161,6 +161,15 @@ export class WorkerPool implements AsyncDisposable {
     });
   }
 
+  /** Runs one job on worker `index` (0 to size - 1), after the jobs queued there. */
+  runOn<T>(index: number, job: unknown, transfer: Transferable[] = []): Promise<T> {
+    const slot = this.#slots[index];
+    if (!slot) {
+      throw new RangeError(`worker index: expected 0 to ${this.#slots.length - 1}, got ${index}`);
+    }
+    return this.#enqueue<T>(slot, job, transfer);
+  }
+
   /** Runs one job on the least busy worker. */
   run<T>(job: unknown, transfer: Transferable[] = []): Promise<T> {
     let best = this.#slots[0]!;
@@ -175,6 +184,21 @@ export class WorkerPool implements AsyncDisposable {
   /** Queues the same job on every worker and waits for all of them. */
   broadcast<T>(job: unknown): Promise<T[]> {
     return Promise.all(this.#slots.map((slot) => this.#enqueue<T>(slot, job, [])));
+  }
+
+  /**
+   * Replaces every idle worker by a fresh one and waits until they are ready: a worker's
+   * isolate keeps the memory of its last big job (garbage is only collected when it
+   * allocates again), and terminating it returns all of it at once.
+   */
+  async recycle(): Promise<void> {
+    if (this.#closed) return;
+    for (const slot of this.#slots) {
+      if (slot.current || slot.queue.length > 0) continue;
+      slot.worker.terminate();
+      this.#spawn(slot);
+    }
+    await Promise.all(this.#slots.map((slot) => slot.ready));
   }
 
   /** Terminates every worker; queued jobs fail. Safe to call twice. */

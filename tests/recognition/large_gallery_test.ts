@@ -6,9 +6,13 @@
  */
 import assert from "node:assert/strict";
 import {
+  adoptRecognizer,
+  createRecognizer,
   EigenfacesRecognizer,
   FisherfacesRecognizer,
+  loadRecognizer,
   type Recognizer,
+  shareRecognizer,
 } from "../../lib/recognition/mod.ts";
 import { stratifiedSample } from "../../lib/recognition/_sampling.ts";
 import { loadOrl } from "./_orl.ts";
@@ -71,4 +75,31 @@ Deno.test("stratifiedSample() takes every person in proportion, spread over thei
   assert.deepEqual([per(1), per(2), per(3)], [6, 2, 4]);
   assert.deepEqual(picks, [...picks].sort((a, b) => a - b), "ascending");
   assert.deepEqual(stratifiedSample([5, 4], 9), [0, 1], "all of them when asking for more");
+});
+
+for (const algorithm of ["eigen", "fisher", "lbph"] as const) {
+  Deno.test(`${algorithm}: shareRecognizer() and adoptRecognizer() predict as the original`, () => {
+    const r = createRecognizer(algorithm);
+    r.train(orl.train.map((s) => s.image), orl.train.map((s) => s.label));
+    const before = orl.test.slice(0, 10).map((s) => r.predict(s.image));
+    const model = shareRecognizer(r);
+    const copy = adoptRecognizer(structuredClone(model)); // as posted to another worker
+    assert.deepEqual(orl.test.slice(0, 10).map((s) => copy.predict(s.image)), before);
+    assert.deepEqual(orl.test.slice(0, 10).map((s) => r.predict(s.image)), before);
+    const bytes = r.save();
+    assert.equal(bytes.buffer.byteLength, bytes.length, "save() wrote one exact buffer");
+  });
+}
+
+Deno.test("loadRecognizer({ inSharedMemory }) shares an LBPH model without copying", () => {
+  const r = createRecognizer("lbph");
+  r.train(orl.train.map((s) => s.image), orl.train.map((s) => s.label));
+  const loaded = loadRecognizer(r.save(), { inSharedMemory: true });
+  const model = shareRecognizer(loaded);
+  assert.ok(model.algorithm === "lbph");
+  assert.ok(model.histograms.bins.buffer instanceof SharedArrayBuffer);
+  const copy = adoptRecognizer(structuredClone(model));
+  for (const s of orl.test.slice(0, 10)) {
+    assert.deepEqual(copy.predict(s.image), r.predict(s.image));
+  }
 });

@@ -33,7 +33,7 @@ Deno.test("RecognizerService answers stats and identify while a retrain runs", a
   try {
     await using service = await RecognizerService.start({
       dataDir,
-      workers: 1,
+      workers: 2, // models are loaded by one prediction worker and shared with the other
       limits: DEFAULT_LIMITS,
       log: createLogger("test", "silent"),
     });

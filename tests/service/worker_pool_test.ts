@@ -36,6 +36,23 @@ Deno.test("WorkerPool.broadcast() reaches every worker", async () => {
   assert.deepEqual(results, ["x", "x", "x"]);
 });
 
+Deno.test("WorkerPool.runOn() targets one worker and run() avoids it while busy", async () => {
+  await using pool = await WorkerPool.start(ECHO, { size: 2, name: "turn" });
+  const busy = pool.runOn<string>(0, { type: "sleep", ms: 300 });
+  const t = performance.now();
+  assert.equal(await pool.run({ type: "echo", value: "free" }), "free");
+  assert.ok(performance.now() - t < 200, "the job ran on the idle worker");
+  assert.equal(await busy, "turn");
+  assert.throws(() => pool.runOn(2, { type: "echo", value: 1 }), RangeError);
+});
+
+Deno.test("WorkerPool.recycle() replaces idle workers, which keep serving", async () => {
+  await using pool = await WorkerPool.start(ECHO, { size: 2, name: "fresh" });
+  assert.equal(await pool.run({ type: "echo", value: "before" }), "before");
+  await pool.recycle();
+  assert.deepEqual(await pool.broadcast({ type: "echo", value: "after" }), ["after", "after"]);
+});
+
 Deno.test("WorkerPool.start() rejects a size below 1 and close() is idempotent", async () => {
   await assert.rejects(WorkerPool.start(ECHO, { size: 0, name: "none" }), RangeError);
   const pool = await WorkerPool.start(ECHO, { size: 1, name: "twice" });
