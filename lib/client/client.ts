@@ -247,8 +247,8 @@ async function simple(ctx: Context, request: Request): Promise<number> {
         for (const m of reply.models) {
           io.out(
             `  ${m.algorithm.padEnd(7)} ${m.state.padEnd(11)} ${m.faces} faces${
-              m.message ? `  (${m.message})` : ""
-            }`,
+              m.threshold === undefined ? "" : `, calibrated threshold ${m.threshold.toFixed(1)}`
+            }${m.message ? `  (${m.message})` : ""}`,
           );
         }
       }

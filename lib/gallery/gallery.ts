@@ -32,6 +32,8 @@ export interface StoredModel {
   readonly faces: number;
   /** Highest face id included (for incremental updates). */
   readonly lastFaceId: number;
+  /** Unknown-face threshold calibrated on the gallery it was trained on, if any. */
+  readonly threshold?: number | null;
 }
 
 /** A face crop to store. */
@@ -64,9 +66,19 @@ CREATE TABLE IF NOT EXISTS models (
   generation INTEGER NOT NULL,
   faces INTEGER NOT NULL,
   last_face_id INTEGER NOT NULL,
-  trained_at INTEGER NOT NULL
+  trained_at INTEGER NOT NULL,
+  threshold REAL
 ) STRICT;
 `;
+
+/** Brings a database made by an earlier release up to the current schema. */
+function migrate(db: DatabaseSync): void {
+  const columns = db.prepare("PRAGMA table_info(models)").all() as { name: string }[];
+  if (!columns.some((c) => c.name === "threshold")) {
+    // Schema 2: models carry the threshold calibrated on their own gallery.
+    db.exec("ALTER TABLE models ADD COLUMN threshold REAL");
+  }
+}
 
 /**
  * An open gallery database. Supports `using`; closing twice is safe.
@@ -99,6 +111,7 @@ export class Gallery implements Disposable {
         db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL");
         db.exec("PRAGMA foreign_keys = ON");
         db.exec(SCHEMA);
+        migrate(db);
       }
       const check = db.prepare("PRAGMA quick_check").get() as { quick_check?: string } | undefined;
       if (check?.quick_check !== "ok") {
@@ -275,11 +288,13 @@ export class Gallery implements Disposable {
   /** Stores a trained model snapshot, replacing the previous one for that algorithm. */
   saveModel(model: StoredModel): void {
     this.#stmt(
-      `INSERT INTO models (algorithm, bytes, generation, faces, last_face_id, trained_at)
-       VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO models (algorithm, bytes, generation, faces, last_face_id, trained_at,
+         threshold)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(algorithm) DO UPDATE SET bytes = excluded.bytes,
          generation = excluded.generation, faces = excluded.faces,
-         last_face_id = excluded.last_face_id, trained_at = excluded.trained_at`,
+         last_face_id = excluded.last_face_id, trained_at = excluded.trained_at,
+         threshold = excluded.threshold`,
     ).run(
       model.algorithm,
       model.bytes,
@@ -287,6 +302,7 @@ export class Gallery implements Disposable {
       model.faces,
       model.lastFaceId,
       Date.now(),
+      model.threshold ?? null,
     );
   }
 
@@ -298,7 +314,8 @@ export class Gallery implements Disposable {
   /** The stored model for an algorithm, if any. */
   loadModel(algorithm: string): StoredModel | undefined {
     const row = this.#stmt(
-      "SELECT algorithm, bytes, generation, faces, last_face_id FROM models WHERE algorithm = ?",
+      `SELECT algorithm, bytes, generation, faces, last_face_id, threshold FROM models
+       WHERE algorithm = ?`,
     ).get(algorithm) as
       | {
         algorithm: string;
@@ -306,6 +323,7 @@ export class Gallery implements Disposable {
         generation: number;
         faces: number;
         last_face_id: number;
+        threshold: number | null;
       }
       | undefined;
     if (!row) return undefined;
@@ -315,6 +333,7 @@ export class Gallery implements Disposable {
       generation: Number(row.generation),
       faces: Number(row.faces),
       lastFaceId: Number(row.last_face_id),
+      threshold: row.threshold === null ? null : Number(row.threshold),
     };
   }
 

@@ -128,6 +128,7 @@ export const MODEL_SPEC: GroupSpec = {
   state: "one",
   faceCount: "one",
   message: "optional",
+  threshold: "optional",
 };
 
 /** Encodes a MODEL container. */
@@ -137,6 +138,7 @@ export function modelField(model: ModelState): Field {
     field("state", encodeId(MODEL_STATE_IDS, model.state, "model state")),
     field("faceCount", model.faces),
     ...optionalField("message", model.message),
+    ...optionalField("threshold", model.threshold),
   ]);
 }
 
@@ -149,5 +151,7 @@ export function readModel(group: FieldGroup): ModelState {
   };
   const message = group.optionalString("message");
   if (message !== undefined) model.message = message;
+  const threshold = group.optionalNumber("threshold");
+  if (threshold !== undefined) model.threshold = threshold;
   return model;
 }

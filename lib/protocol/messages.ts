@@ -143,6 +143,8 @@ export interface ModelState {
   faces: number;
   /** Why the model is unavailable, when it is. */
   message?: string;
+  /** The unknown-face threshold calibrated on the gallery this model was trained on. */
+  threshold?: number;
 }
 
 export interface EnrollResponse {

@@ -42,3 +42,10 @@ export { lda, type LdaResult } from "./lda.ts";
 export { type Matrix } from "./_matrix.ts";
 export { crc32 } from "./crc32.ts";
 export { MODEL_MAGIC, MODEL_VERSION } from "./model_file.ts";
+export {
+  SELF_CALIBRATION_DEFAULTS,
+  selfCalibrate,
+  selfCalibratedThreshold,
+  type SelfCalibration,
+  type SelfCalibrationOptions,
+} from "./self_calibration.ts";

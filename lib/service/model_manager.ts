@@ -43,6 +43,8 @@ interface Served {
   generation: number;
   faces: number;
   lastFaceId: number;
+  /** Threshold calibrated on the gallery this model was trained on, if any. */
+  threshold: number | null;
 }
 
 interface AlgorithmState {
@@ -97,6 +99,7 @@ export class ModelManager {
           generation: stored.generation,
           faces: stored.faces,
           lastFaceId: stored.lastFaceId,
+          threshold: stored.threshold ?? null,
         };
         this.#log.info("model loaded", { algorithm, faces: stored.faces, generation });
         if (stored.generation !== generation) current = false;
@@ -232,7 +235,7 @@ export class ModelManager {
       }
       const started = performance.now();
       const served = state.served;
-      let result: { bytes: Uint8Array; faces: number };
+      let result: { bytes: Uint8Array; faces: number; threshold?: number | null };
       let mode: string;
       if (algorithm === "lbph" && served && this.#onlyAddedSince(served) && this.#fileBacked) {
         await releaseFaces(); // LBPH comes last and reads only the new faces
@@ -268,17 +271,24 @@ export class ModelManager {
           generation,
           faces: result.faces,
           lastFaceId,
+          threshold: result.threshold ?? null,
         });
       }
       const bytes = result.bytes.length;
       await this.#loadPredictors(algorithm, result.bytes);
-      state.served = { generation, faces: result.faces, lastFaceId };
+      state.served = {
+        generation,
+        faces: result.faces,
+        lastFaceId,
+        threshold: result.threshold ?? null,
+      };
       this.#log.info("model trained", {
         algorithm,
         mode,
         faces: result.faces,
         ms: Math.round(performance.now() - started),
         bytes,
+        ...(result.threshold == null ? {} : { threshold: result.threshold.toFixed(1) }),
       });
     }
   }
@@ -330,19 +340,21 @@ export class ModelManager {
         algorithm,
         state: s.served.generation === generation ? "ready" : "stale",
         faces: s.served.faces,
+        ...(s.served.threshold === null ? {} : { threshold: s.served.threshold }),
       };
     });
   }
 
   /**
-   * Ranked candidates for each face. Serves the current model even while a retrain is
-   * running; waits for training only when there is no model at all yet.
+   * Ranked candidates for each face, and the threshold calibrated for the model that
+   * answered (null: none). Serves the current model even while a retrain is running; waits
+   * for training only when there is no model at all yet.
    */
   async predict(
     algorithm: AlgorithmName,
     faces: ProbeFace[],
     limit = 5,
-  ): Promise<LabelCandidate[][]> {
+  ): Promise<{ ranked: LabelCandidate[][]; threshold: number | null }> {
     const state = this.#state(algorithm);
     if (!state.served && !state.unavailable && this.#gallery.counts().faces > 0) {
       await this.trained(this.#gallery.generation());
@@ -359,10 +371,13 @@ export class ModelManager {
     // Copies: the pixels are views into the request frame, which would otherwise be cloned
     // into the worker whole.
     const own = faces.map((f) => ({ width: f.width, height: f.height, pixels: f.pixels.slice() }));
-    return await this.#predictors.run<LabelCandidate[][]>(
+    // Read before the call: the model a prediction runs on is never newer than this state.
+    const threshold = state.served.threshold;
+    const ranked = await this.#predictors.run<LabelCandidate[][]>(
       { type: "predict", algorithm, faces: own, limit },
       own.map((f) => f.pixels.buffer),
     );
+    return { ranked, threshold };
   }
 
   /** Waits for a running training loop to finish; later kicks are ignored. */

@@ -12,6 +12,7 @@ import {
   type FaceImage,
   loadRecognizer,
   type Recognizer,
+  selfCalibratedThreshold,
   type SharedModel,
   shareRecognizer,
 } from "../recognition/mod.ts";
@@ -90,10 +91,29 @@ function unpack(p: PackedFaces): { images: FaceImage[]; labels: number[] } {
   return { images, labels: Array.from(p.labels) };
 }
 
+/**
+ * The unknown-face threshold calibrated on the training gallery itself, for the algorithms
+ * whose distances have no fixed scale (Fisherfaces; see docs/RECOGNITION.md). null when the
+ * gallery is too small to calibrate: the service then uses the fixed default.
+ */
+function calibrate(
+  model: Recognizer,
+  images: readonly FaceImage[],
+  labels: readonly number[],
+): number | null {
+  if (model.algorithm !== "fisher") return null;
+  try {
+    return selfCalibratedThreshold(model, images, labels);
+  } catch (error) {
+    if (error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
 serveWorker(() => {
   const models = new Map<Algorithm, Recognizer>();
   let held: { images: FaceImage[]; labels: number[] } | undefined;
-  const trained = (model: Recognizer, save?: SaveTo) => {
+  const trained = (model: Recognizer, save?: SaveTo, threshold: number | null = null) => {
     const bytes = model.save();
     if (save) {
       // Stored from here: the service's event loop never writes a 70 MB blob itself.
@@ -104,9 +124,12 @@ serveWorker(() => {
         generation: save.generation,
         faces: model.sampleCount,
         lastFaceId: save.lastFaceId,
+        threshold,
       });
     }
-    return transferable({ bytes, faces: model.sampleCount }, [bytes.buffer as ArrayBuffer]);
+    return transferable({ bytes, faces: model.sampleCount, threshold }, [
+      bytes.buffer as ArrayBuffer,
+    ]);
   };
   return Promise.resolve((raw: unknown) => {
     const job = raw as RecognitionJob;
@@ -139,7 +162,7 @@ serveWorker(() => {
           : held;
         if (!set) throw new Error("train: no faces given and none held");
         model.train(set.images, set.labels);
-        return trained(model, job.save);
+        return trained(model, job.save, calibrate(model, set.images, set.labels));
       }
       case "update": {
         const model = loadRecognizer(job.bytes);

@@ -150,11 +150,20 @@ export class RecognizerService implements AsyncDisposable {
 
   async #identify(request: IdentifyRequest): Promise<IdentifyResponse> {
     const faces = this.#checkFaces(request);
-    const threshold = request.threshold ?? DEFAULT_THRESHOLDS[request.algorithm];
-    if (!(threshold >= 0)) {
-      throw new ServiceError("badRequest", `threshold: expected a number >= 0, got ${threshold}`);
+    if (request.threshold !== undefined && !(request.threshold >= 0)) {
+      throw new ServiceError(
+        "badRequest",
+        `threshold: expected a number >= 0, got ${request.threshold}`,
+      );
     }
-    const ranked = faces.length === 0 ? [] : await this.#models.predict(request.algorithm, faces);
+    const predicted = faces.length === 0
+      ? { ranked: [], threshold: null }
+      : await this.#models.predict(request.algorithm, faces);
+    const { ranked } = predicted;
+    // The request's own threshold wins; then the one calibrated on this gallery (Fisher);
+    // then the fixed default (docs/RECOGNITION.md).
+    const threshold = request.threshold ?? predicted.threshold ??
+      DEFAULT_THRESHOLDS[request.algorithm];
     const names = this.#gallery.names();
     const answers: IdentifiedFace[] = faces.map((face, i) => {
       // Labels of people forgotten since the served model was trained are skipped.

