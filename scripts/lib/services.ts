@@ -47,10 +47,17 @@ export async function startService(
       port = Number(match[2]);
       break;
     }
-    const timer = new Promise<{ done: true; value: undefined }>((r) =>
-      setTimeout(() => r({ done: true, value: undefined }), Math.max(1, deadline - Date.now()))
+    let timeoutId: number | undefined;
+    const timer = new Promise<{ done: true; value: undefined }>((r) => {
+      timeoutId = setTimeout(
+        () => r({ done: true, value: undefined }),
+        Math.max(1, deadline - Date.now()),
+      );
+    });
+    // The timer must not outlive the race: a pending one keeps the caller's process alive.
+    const { done, value } = await Promise.race([reader.read(), timer]).finally(() =>
+      clearTimeout(timeoutId)
     );
-    const { done, value } = await Promise.race([reader.read(), timer]);
     if (value) stdout += decoder.decode(value, { stream: true });
     if (done && !value) break;
   }
