@@ -47,7 +47,7 @@ export async function startService(
       port = Number(match[2]);
       break;
     }
-    let timeoutId: number | undefined;
+    let timeoutId: ReturnType<typeof setTimeout> | undefined;
     const timer = new Promise<{ done: true; value: undefined }>((r) => {
       timeoutId = setTimeout(
         () => r({ done: true, value: undefined }),
