@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { runClient } from "../lib/client/client.ts";
+import { jsonClient } from "./lib/json_client.ts";
 import { startStack } from "./lib/services.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -20,21 +20,15 @@ const { values } = parseArgs({ options: { out: { type: "string", default: "demo-
 const outDir = values.out;
 await Deno.mkdir(outDir, { recursive: true });
 
-/** Runs the real client in-process with --json; returns its exit code and parsed output. */
+/** Runs the real client in-process with --json; a failure ends the demo. */
 async function client(detector: string, ...args: string[]) {
-  const lines: string[] = [];
-  const errors: string[] = [];
-  const code = await runClient(["--detector", detector, "--json", ...args], {
-    out: (l) => lines.push(l),
-    err: (l) => errors.push(l),
-  });
-  const text = lines.join("\n");
-  // deno-lint-ignore no-explicit-any
-  const json: any = text ? JSON.parse(text) : undefined;
-  if (code === 1 || code === 64) {
-    throw new Error(`client ${args.join(" ")} failed (${code}): ${text} ${errors.join(" ")}`);
+  const run = await jsonClient(detector, ...args);
+  if (run.code === 1 || run.code === 64) {
+    throw new Error(
+      `client ${args.join(" ")} failed (${run.code}): ${JSON.stringify(run.json)} ${run.stderr}`,
+    );
   }
-  return { code, json };
+  return run;
 }
 
 const started = performance.now();

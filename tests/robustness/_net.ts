@@ -4,13 +4,35 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { decodeResponse, readFrames, type Request, type Response } from "../../lib/protocol/mod.ts";
+import { decodeGray } from "../../lib/imaging/mod.ts";
+import {
+  decodeResponse,
+  readFrames,
+  type Request,
+  type Response,
+  type WireFace,
+} from "../../lib/protocol/mod.ts";
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import { callService } from "../../lib/service/upstream.ts";
+import { concat, tlv, u32 } from "../protocol/_helpers.ts";
+export { concat, tlv };
+export { pseudoRandomBytes as randomBytes } from "../imaging/_data.ts";
 
 export const DATASETS = new URL("../../../shared/datasets/", import.meta.url).pathname;
 export const orlPath = (person: number, image: number) => `${DATASETS}orl/s${person}/${image}.pgm`;
 export const orl = (person: number, image: number) => Deno.readFileSync(orlPath(person, image));
+
+/** ORL images are 92x112 already: exactly the crops the detector would forward. */
+export function crop(person: number, image: number): WireFace {
+  const gray = decodeGray(orl(person, image));
+  return {
+    width: gray.width,
+    height: gray.height,
+    pixels: gray.data,
+    box: { x: 0, y: 0, width: gray.width, height: gray.height },
+    imageIndex: 0,
+  };
+}
 
 /** What a raw exchange got back. */
 export interface Exchange {
@@ -90,29 +112,6 @@ export function assertError(
 
 // ------------------------------------------------------------------ hand-built bytes
 
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function u32(value: number): Uint8Array {
-  const out = new Uint8Array(4);
-  new DataView(out.buffer).setUint32(0, value);
-  return out;
-}
-
-/** One TLV field: tag u16, length u32, value. */
-export function tlv(tag: number, ...value: Uint8Array[]): Uint8Array {
-  const body = concat(...value);
-  return concat(new Uint8Array([tag >> 8, tag & 0xff]), u32(body.length), body);
-}
-
 /** A frame header ("FR", version 1, `kind`, flags 0) and `body`, or a lying length. */
 export function frame(kind: number, body: Uint8Array, declaredLength = body.length): Uint8Array {
   return concat(new Uint8Array([0x46, 0x52, 1, kind, 0, 0]), u32(declaredLength), body);
@@ -168,19 +167,4 @@ export function jpegClaiming(jpeg: Uint8Array, width: number, height: number): U
     at += 2 + length;
   }
   throw new Error("no SOF marker found");
-}
-
-/** Deterministic pseudo-random bytes (xorshift32). */
-export function randomBytes(n: number, seed = 12345): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
 }

@@ -3,13 +3,13 @@
  * case gets a clear error, and afterwards a valid request still succeeds.
  */
 import assert from "node:assert/strict";
-import { decodeGray } from "../../lib/imaging/mod.ts";
-import { encodeRequest, type WireFace } from "../../lib/protocol/mod.ts";
+import { encodeRequest } from "../../lib/protocol/mod.ts";
 import { type ServiceProcess, startStack } from "../../scripts/lib/services.ts";
 import {
   assertError,
   call,
   concat,
+  crop,
   DATASETS,
   exchange,
   frame,
@@ -23,18 +23,6 @@ import {
 
 const OP = { enroll: 1, identify: 2, list: 3, forget: 4, stats: 5 } as const;
 const TAG = { token: 0x0003, name: 0x0004, algorithm: 0x0005, image: 0x8001, data: 0x0008 };
-
-/** A face crop as the detector would forward it: ORL images are already 92x112. */
-function crop(person: number, image: number): WireFace {
-  const gray = decodeGray(orl(person, image));
-  return {
-    width: gray.width,
-    height: gray.height,
-    pixels: gray.data,
-    box: { x: 0, y: 0, width: 92, height: 112 },
-    imageIndex: 0,
-  };
-}
 
 Deno.test("bad input gets a clear error and neither service falls over", async (t) => {
   await using stack = await startStack({

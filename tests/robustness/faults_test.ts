@@ -4,22 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { Gallery } from "../../lib/gallery/mod.ts";
-import { decodeGray } from "../../lib/imaging/mod.ts";
-import type { Response, WireFace } from "../../lib/protocol/mod.ts";
+import type { Response } from "../../lib/protocol/mod.ts";
 import { startStack } from "../../scripts/lib/services.ts";
-import { call, DATASETS, orl } from "./_net.ts";
-
-/** ORL images are 92x112 already: exactly the crops the detector would forward. */
-function crop(person: number, image: number): WireFace {
-  const gray = decodeGray(orl(person, image));
-  return {
-    width: gray.width,
-    height: gray.height,
-    pixels: gray.data,
-    box: { x: 0, y: 0, width: gray.width, height: gray.height },
-    imageIndex: 0,
-  };
-}
+import { call, crop, DATASETS, orl } from "./_net.ts";
 
 const identifyOrl = (person: number, image: number) => ({
   op: "identify" as const,
