@@ -12,6 +12,7 @@
  * and 2 workers, 1/4/16 clients), scale (galleries of 100 to 10,000 faces).
  * @module
  */
+import { wholeImageFace } from "./lib/whole_face.ts";
 import { parseArgs } from "node:util";
 import { decodeGray } from "../lib/imaging/decode.ts";
 import { HaarDetector } from "../lib/detection/haar.ts";
@@ -397,16 +398,8 @@ async function benchScale(config: BenchConfig): Promise<{
   const levels: ScaleLevel[] = [];
   let retrain: RetrainProbe | undefined;
   let identities = 0;
-  const faceOf = (identity: number, index: number): WireFace => {
-    const f = syntheticFace(orl, identity, index);
-    return {
-      width: f.width,
-      height: f.height,
-      pixels: f.data,
-      box: { x: 0, y: 0, width: f.width, height: f.height },
-      imageIndex: 0,
-    };
-  };
+  const faceOf = (identity: number, index: number): WireFace =>
+    wholeImageFace(syntheticFace(orl, identity, index));
   try {
     for (const [li, level] of config.scaleLevels.entries()) {
       const wanted = Math.floor(level / 10);

@@ -35,14 +35,7 @@ export function barChart(o: {
   const longest = Math.max(...o.bars.map((b) => b.value), o.reference?.value ?? 0);
   const max = Math.min(longest, o.clipAt ?? Infinity) * 1.05 || 1;
   const x = (v: number) => left + (v / max) * (width - left - right);
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-    `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${
-      esc(o.title)
-    }</text>`,
-  ];
+  const parts: string[] = svgOpening(width, height, o.title);
   o.legend?.forEach((name, i) => {
     const lx = left + i * 150;
     parts.push(
@@ -117,14 +110,7 @@ export function lineChart(o: {
     left + (Math.log(v / xMin) / Math.log(xMax / xMin || 10)) * (width - left - right);
   const y = (v: number) =>
     top + (1 - Math.log(v / yMin) / Math.log(yMax / yMin || 10)) * (height - top - bottom);
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
-    `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${
-      esc(o.title)
-    }</text>`,
-  ];
+  const parts: string[] = svgOpening(width, height, o.title);
   for (let v = yMin; v <= yMax * 1.0001; v *= 10) {
     parts.push(
       `<line x1="${left}" y1="${y(v).toFixed(1)}" x2="${width - right}" y2="${
@@ -180,4 +166,16 @@ export function lineChart(o: {
   });
   parts.push("</svg>\n");
   return parts.join("\n");
+}
+
+/** The opening of every chart: the root element, a white background and the title. */
+function svgOpening(width: number, height: number, title: string): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+    `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    `<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${
+      esc(title)
+    }</text>`,
+  ];
 }

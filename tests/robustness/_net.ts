@@ -15,6 +15,7 @@ import {
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import { callService } from "../../lib/service/upstream.ts";
 import { concat, tlv, u32 } from "../protocol/_helpers.ts";
+import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
 export { concat, tlv };
 export { pseudoRandomBytes as randomBytes } from "../imaging/_data.ts";
 
@@ -24,14 +25,7 @@ export const orl = (person: number, image: number) => Deno.readFileSync(orlPath(
 
 /** ORL images are 92x112 already: exactly the crops the detector would forward. */
 export function crop(person: number, image: number): WireFace {
-  const gray = decodeGray(orl(person, image));
-  return {
-    width: gray.width,
-    height: gray.height,
-    pixels: gray.data,
-    box: { x: 0, y: 0, width: gray.width, height: gray.height },
-    imageIndex: 0,
-  };
+  return wholeImageFace(decodeGray(orl(person, image)));
 }
 
 /** What a raw exchange got back. */
