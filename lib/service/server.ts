@@ -17,16 +17,10 @@ import {
   type Frame,
   ProtocolError,
   readFrames,
-  RESPONSE_BIT,
+  toErrorResponse,
   writeFrame,
 } from "../protocol/mod.ts";
-import {
-  type ErrorResponse,
-  type Op,
-  OPS,
-  type Request,
-  type Response,
-} from "../protocol/messages.ts";
+import type { ErrorResponse, Request, Response } from "../protocol/messages.ts";
 import type { Logger } from "./log.ts";
 import { tokenChecker } from "./token.ts";
 import type { ServiceLimits } from "./limits.ts";
@@ -147,7 +141,7 @@ export class Server implements AsyncDisposable {
         else log.warn("connection dropped: bad framing", { peer, error });
         // Tell the peer why, if the socket still takes bytes; the stream is now unusable.
         if (!idle) {
-          const reply = encodeResponse(errorResponse(opOfKind(error.op ?? 0), error));
+          const reply = encodeResponse(toErrorResponse(error));
           await writeWithin(writer, reply, limits.frameTimeoutMs).catch(() => {});
         }
       } else if (!isDisconnect(error)) {
@@ -165,8 +159,13 @@ export class Server implements AsyncDisposable {
       request = decodeRequest(frame, { maxBodyBytes: limits.maxFrameBytes });
     } catch (error) {
       log.warn("bad request", { peer, error });
-      // A response kind (0x80 set) cannot be echoed: error replies carry op ids 0..127.
-      return encodeResponse(errorResponse(opOfKind(frame.kind & ~RESPONSE_BIT), error));
+      // The decoder throws only ProtocolError for bad bytes; anything else is our bug, and
+      // still gets a reply (op 0: "could not read the op").
+      return encodeResponse(
+        error instanceof ProtocolError
+          ? toErrorResponse(error, frame.kind)
+          : errorResponse(0, error),
+      );
     }
     if (!this.#checkToken(request.token)) {
       log.warn("unauthorized request refused", { peer, op: request.op });
@@ -246,12 +245,6 @@ async function writeWithin(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The op a frame's kind byte names, so even a refusal answers in kind. */
-function opOfKind(kind: number): ErrorResponse["op"] {
-  const known = Object.entries(OPS).find(([, id]) => id === kind);
-  return known ? known[0] as Op : kind;
 }
 
 function isDisconnect(error: unknown): boolean {
