@@ -251,11 +251,14 @@ export class Gallery implements Disposable {
     return { people: Number(row.people), faces: Number(row.faces) };
   }
 
-  /** Every stored face with id greater than `afterId`, in id order. */
-  faces(afterId = 0): StoredFace[] {
+  /**
+   * Stored faces with `afterId < id <= upToId`, in id order: a trainer reads exactly the
+   * faces it was asked to train on, whatever was added meanwhile.
+   */
+  faces(afterId = 0, upToId = Number.MAX_SAFE_INTEGER): StoredFace[] {
     const rows = this.#stmt(
-      "SELECT id, person_id, width, height, pixels FROM faces WHERE id > ? ORDER BY id",
-    ).all(afterId) as {
+      "SELECT id, person_id, width, height, pixels FROM faces WHERE id > ? AND id <= ? ORDER BY id",
+    ).all(afterId, upToId) as {
       id: number;
       person_id: number;
       width: number;

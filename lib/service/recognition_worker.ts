@@ -139,7 +139,7 @@ serveWorker(() => {
         return true;
       case "readFaces": {
         using gallery = Gallery.open(job.gallery, { readOnly: true });
-        const faces = gallery.faces().filter((f) => f.id <= job.upToId);
+        const faces = gallery.faces(0, job.upToId);
         held = { images: faces.map(stored), labels: faces.map((f) => f.label) };
         return true;
       }
@@ -147,7 +147,7 @@ serveWorker(() => {
         using gallery = Gallery.open(job.gallery, { readOnly: true });
         const snapshot = gallery.loadModel(job.algorithm);
         if (!snapshot) throw new Error(`no stored ${job.algorithm} model to update`);
-        const fresh = gallery.faces(job.afterId).filter((f) => f.id <= job.upToId);
+        const fresh = gallery.faces(job.afterId, job.upToId);
         const model = loadRecognizer(snapshot.bytes);
         model.update(fresh.map(stored), fresh.map((f) => f.label));
         return trained(model, job.save);

@@ -47,6 +47,7 @@ Deno.test("Gallery.faces() returns only faces after a given id, for incremental 
   gallery.addFaces("b", [await orlFace(4, 1)]);
   const newer = gallery.faces(last);
   assert.equal(newer.length, 1);
+  assert.deepEqual(gallery.faces(0, last).map((f) => f.id), [1, 2]);
   assert.equal(gallery.names().get(newer[0]!.label), "b");
 });
 
@@ -80,23 +81,16 @@ Deno.test("Gallery model snapshots round-trip and replace older ones", () => {
   assert.equal(gallery.loadModel("lbph"), undefined);
   const bytes = new Uint8Array([9, 8, 7]);
   gallery.saveModel({ algorithm: "lbph", bytes, generation: 3, faces: 10, lastFaceId: 10 });
-  gallery.saveModel({
+  const snapshot = {
     algorithm: "lbph",
     bytes,
     generation: 4,
     faces: 11,
     lastFaceId: 11,
     threshold: 612.5,
-  });
-  const model = gallery.loadModel("lbph");
-  assert.deepEqual(model, {
-    algorithm: "lbph",
-    bytes,
-    generation: 4,
-    faces: 11,
-    lastFaceId: 11,
-    threshold: 612.5,
-  });
+  };
+  gallery.saveModel(snapshot);
+  assert.deepEqual(gallery.loadModel("lbph"), snapshot);
   gallery.saveModel({ algorithm: "lbph", bytes, generation: 5, faces: 12, lastFaceId: 12 });
   assert.equal(gallery.loadModel("lbph")?.threshold, null);
   gallery.dropModel("lbph");
