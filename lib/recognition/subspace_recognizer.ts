@@ -23,7 +23,7 @@ import { shared } from "./_histogram_store.ts";
 import { checkImage, checkLimit, checkTrainingSet, type ImageSize } from "./_validate.ts";
 import { NotTrainedError, UpdateNotSupportedError } from "./errors.ts";
 import { rankCandidates } from "./rank_candidates.ts";
-import { projectOnto } from "./_project.ts";
+import { allocateBasis, project, type ProjectionBasis, viewBasis } from "./_projection.ts";
 import type { ByteReader } from "./_bytes.ts";
 import { decodeModel, encodeModel, type ModelHeader } from "./model_file.ts";
 import { ModelFileError } from "./errors.ts";
@@ -76,8 +76,8 @@ export interface SubspaceModel extends ImageSize {
   readonly labels: Int32Array;
   readonly mean: Float64Array;
   readonly eigenvalues: Float64Array;
-  /** K x D. */
-  readonly basis: Float32Array;
+  /** K x D, in a shared WebAssembly memory that the projection kernel reads. */
+  readonly basis: ProjectionBasis;
   readonly components: number;
   readonly projections: Float64Array;
 }
@@ -157,16 +157,14 @@ export abstract class SubspaceRecognizer implements Recognizer {
     const fitted = this.fit(images, labels);
     const { mean, eigenvalues, basis } = fitted;
     const k = basis.rows;
-    const rounded = Float32Array.from(basis.data);
+    const rounded = allocateBasis(k, d);
+    rounded.data.set(basis.data);
     let projections = fitted.projections;
     if (projections === undefined) {
       projections = new Float64Array(images.length * k);
-      const x = new Float64Array(d);
       const out = new Float64Array(k);
       for (let s = 0; s < images.length; s++) {
-        const pixels = images[s]!.data;
-        for (let i = 0; i < d; i++) x[i] = pixels[i]! - mean[i]!;
-        projectOnto(rounded, k, d, x, out);
+        project(rounded, k, d, images[s]!.data, mean, out);
         projections.set(out, s * k);
       }
     }
@@ -192,11 +190,8 @@ export abstract class SubspaceRecognizer implements Recognizer {
     checkLimit(limit);
     checkImage(image, "image", m);
     const d = m.width * m.height, k = m.components, n = m.labels.length;
-    const x = new Float64Array(d);
-    const pixels = image.data, mean = m.mean;
-    for (let i = 0; i < d; i++) x[i] = pixels[i]! - mean[i]!;
     const q = new Float64Array(k);
-    projectOnto(m.basis, k, d, x, q);
+    project(m.basis, k, d, image.data, m.mean, q);
     const distances = new Float64Array(n);
     const p = m.projections;
     for (let s = 0; s < n; s++) {
@@ -227,7 +222,7 @@ export abstract class SubspaceRecognizer implements Recognizer {
         w.array(m.labels);
         w.array(m.mean);
         w.array(m.eigenvalues);
-        w.array(m.basis);
+        w.array(m.basis.data);
         w.array(m.projections);
       },
       bodyBytes(m.labels.length, m.width * m.height, m.components),
@@ -246,7 +241,7 @@ export abstract class SubspaceRecognizer implements Recognizer {
       labels: shared(m.labels),
       mean: shared(m.mean),
       eigenvalues: shared(m.eigenvalues),
-      basis: shared(m.basis),
+      basis: m.basis, // already in shared memory
       projections: shared(m.projections),
     };
     this.#model = model;
@@ -258,7 +253,10 @@ export abstract class SubspaceRecognizer implements Recognizer {
     if (from.algorithm !== this.algorithm) {
       throw new TypeError(`adopt: expected a ${this.algorithm} model, got ${from.algorithm}`);
     }
-    this.#model = from.model;
+    const m = from.model;
+    // Posted, the view and its memory arrive as separate objects: view the memory again.
+    const basis = viewBasis(m.basis.memory, m.components, m.width * m.height);
+    this.#model = { ...m, basis };
     this.#options = from.options;
     return this;
   }
@@ -308,13 +306,18 @@ function readModel(
     maxBasisSamples: body.u32("maxBasisSamples"),
     sampledComponents: DEFAULT_SAMPLED_COMPONENTS,
   };
+  const labels = body.i32s(n, "labels");
+  const mean = body.f64s(d, "mean");
+  const eigenvalues = body.f64s(k, "eigenvalues");
+  const basis = allocateBasis(k, d);
+  basis.data.set(body.f32s(k * d, "basis"));
   const model = {
     width,
     height,
-    labels: body.i32s(n, "labels"),
-    mean: body.f64s(d, "mean"),
-    eigenvalues: body.f64s(k, "eigenvalues"),
-    basis: body.f32s(k * d, "basis"),
+    labels,
+    mean,
+    eigenvalues,
+    basis,
     components: k,
     projections: body.f64s(n * k, "projections"),
   };
