@@ -9,6 +9,7 @@ import { decodeJpegLuma, decodeJpegRgba } from "./_jpeg.ts";
 import { decodePngRgba } from "./_png.ts";
 import { decodePnm } from "./_pnm.ts";
 import { decodeWebpRgba } from "./_webp.ts";
+import { pilGray, pngGray, readPngGamma } from "./_reader_gray.ts";
 import { ImageError } from "./errors.ts";
 import { toGray } from "./gray.ts";
 import type { GrayImage, ImageFormat, RgbaImage } from "./image.ts";
@@ -134,8 +135,10 @@ export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Decod
 /**
  * Decodes straight to 8-bit grey, as `cv2.imread(path, IMREAD_GRAYSCALE)` would. Greymaps
  * (P2/P5) are read directly; YCbCr and greyscale JPEGs yield their luma channel without
- * colour conversion (libjpeg's behaviour); everything else is decoded to RGBA, then
- * converted with {@link toGray} (OpenCV's RGB2GRAY weights).
+ * colour conversion (libjpeg's behaviour); colour PNGs are converted as libpng does for
+ * OpenCV (gamma included) and GIFs as PIL does (cv2 cannot read GIF; the native tool falls
+ * back to PIL); everything else is decoded to RGBA, then converted with {@link toGray}
+ * (OpenCV's RGB2GRAY weights).
  *
  * @example
  * ```ts
@@ -154,6 +157,10 @@ export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayIm
       gray = { width, height, data };
     } else if (header.jpegLuma) {
       gray = decodeJpegLuma(bytes, max.maxPixels);
+    } else if (header.format === "png") {
+      gray = pngGray(decodePngRgba(bytes), readPngGamma(bytes));
+    } else if (header.format === "gif") {
+      gray = pilGray(decodeGifRgba(bytes));
     }
   } catch (e) {
     if (e instanceof ImageError) throw e;
