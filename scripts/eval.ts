@@ -8,7 +8,8 @@
  *                  [--rotate] [--json]
  *
  * Split: people and file names sorted plainly (by code unit), the first K files of each
- * person train, the rest test. `--detect` runs the Haar cascade first and keeps the largest
+ * person train, the rest test. Every file counts, whatever its extension, as in the native
+ * tool; one no reader can decode is skipped with a warning (and counted as `unreadable`). `--detect` runs the Haar cascade first and keeps the largest
  * face; images without one count as `no_face`. Every image is resized to `--size` (92x112).
  * `--unknown-people N` never trains the last N people: all their images are probes, and the
  * output adds `known_accuracy` (right name, under the threshold) and `false_accept_rate`
@@ -34,12 +35,11 @@ import {
   type FaceImage,
 } from "../lib/recognition/mod.ts";
 import { decodeGray } from "../lib/imaging/decode.ts";
+import { ImageError } from "../lib/imaging/errors.ts";
 import { cropAndResize, resizeGray } from "../lib/imaging/crop.ts";
 import { HaarDetector } from "../lib/detection/haar.ts";
 import { loadOpenCV } from "../wasm/opencv.ts";
 import { selfCalibrate, type SelfCalibration } from "../lib/recognition/self_calibration.ts";
-
-const IMAGE_FILE = /\.(pgm|pnm|ppm|jpe?g|png|gif|webp)$/i;
 
 /** How to read a dataset. */
 export interface ReadOptions {
@@ -60,6 +60,8 @@ export interface Corpus {
   readonly people: string[];
   readonly images: { readonly person: number; readonly index: number; readonly image: FaceImage }[];
   readonly noFace: number;
+  /** Files no reader could decode (skipped with a warning; the native tool would stop). */
+  readonly unreadable: number;
   readonly detectMsPerImage: number | null;
 }
 
@@ -72,6 +74,8 @@ export interface Dataset {
   /** Images of untrained people, labelled -1 - person index. */
   readonly unknown: Probe[];
   readonly noFace: number;
+  /** Files no reader could decode (skipped with a warning; the native tool would stop). */
+  readonly unreadable: number;
   readonly detectMsPerImage: number | null;
 }
 
@@ -85,16 +89,24 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
   const detector = o.detect ? await HaarDetector.create() : undefined;
   const { cv } = await loadOpenCV();
   const images: Corpus["images"] = [];
-  let noFace = 0, detectMs = 0, detections = 0;
+  let noFace = 0, unreadable = 0, detectMs = 0, detections = 0;
   try {
     for (const [person, name] of people.entries()) {
       const dir = `${o.dir}/${name}`;
       const files: string[] = [];
-      for await (const e of Deno.readDir(dir)) {
-        if (e.isFile && IMAGE_FILE.test(e.name)) files.push(e.name);
-      }
+      // Every file counts, whatever its name, as in the native tool: readers go by content,
+      // and a file's position in the sorted listing decides train or test.
+      for await (const e of Deno.readDir(dir)) if (e.isFile) files.push(e.name);
       for (const [index, file] of plainSort(files).entries()) {
-        let gray = decodeGray(await Deno.readFile(`${dir}/${file}`));
+        let gray;
+        try {
+          gray = decodeGray(await Deno.readFile(`${dir}/${file}`));
+        } catch (e) {
+          if (!(e instanceof ImageError)) throw e;
+          console.error(`eval: skipping ${dir}/${file}: ${e.message}`);
+          unreadable++;
+          continue;
+        }
         if (detector) {
           const t = performance.now();
           const [box] = detector.detect(gray);
@@ -118,6 +130,7 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
     people,
     images,
     noFace,
+    unreadable,
     detectMsPerImage: detections ? round(detectMs / detections, 2) : null,
   };
 }
@@ -150,6 +163,7 @@ export function splitCorpus(
     test,
     unknown,
     noFace: corpus.noFace,
+    unreadable: corpus.unreadable,
     detectMsPerImage: corpus.detectMsPerImage,
   };
 }
@@ -165,6 +179,7 @@ export interface EvalResult {
   train_ms: number;
   predict_ms_per_image: number;
   detect_ms_per_image: number | null;
+  unreadable?: number;
   unknown_people?: number;
   unknown_probes?: number;
   threshold?: number;
@@ -220,6 +235,7 @@ export function evaluate(
     predict_ms_per_image: round((t2 - t1) / Math.max(1, known.length), 3),
     detect_ms_per_image: data.detectMsPerImage,
   };
+  if (data.unreadable > 0) result.unreadable = data.unreadable;
   if (data.unknownPeople > 0) {
     const rates = openSetRates(known, unknown, threshold);
     Object.assign(result, {
