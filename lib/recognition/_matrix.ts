@@ -55,15 +55,36 @@ export function dot(
   return (s0 + s1) + (s2 + s3);
 }
 
-/** `A * A^T` (rows x rows), symmetric, each entry one dot product of two rows. */
+/**
+ * `A * A^T` (rows x rows), symmetric. Row i meets four earlier rows per pass, so each of
+ * its elements is loaded once for four dot products.
+ */
 export function gramRows(a: Matrix): Matrix {
   const n = a.rows, d = a.cols, out = matrix(n, n);
+  const x = a.data, o = out.data;
+  const put = (i: number, j: number, v: number) => {
+    o[i * n + j] = v;
+    o[j * n + i] = v;
+  };
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      const v = dot(a.data, i * d, a.data, j * d, d);
-      out.data[i * n + j] = v;
-      out.data[j * n + i] = v;
+    const ri = i * d;
+    let j = 0;
+    for (; j + 3 <= i; j += 4) {
+      const r0 = j * d, r1 = r0 + d, r2 = r1 + d, r3 = r2 + d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let c = 0; c < d; c++) {
+        const v = x[ri + c]!;
+        s0 += x[r0 + c]! * v;
+        s1 += x[r1 + c]! * v;
+        s2 += x[r2 + c]! * v;
+        s3 += x[r3 + c]! * v;
+      }
+      put(i, j, s0);
+      put(i, j + 1, s1);
+      put(i, j + 2, s2);
+      put(i, j + 3, s3);
     }
+    for (; j <= i; j++) put(i, j, dot(x, ri, x, j * d, d));
   }
   return out;
 }
@@ -87,22 +108,41 @@ export function gramCols(a: Matrix): Matrix {
   return out;
 }
 
-/** `A * B`. */
-export function multiply(a: Matrix, b: Matrix): Matrix {
+/**
+ * `A * B`, or its first `rows` rows. Built for a short, wide product (a few dozen rows of A
+ * against a B of images): each column of B is gathered once, then four rows of A take their
+ * dot products with it, so the inner loop reads two small arrays and writes nothing. Every
+ * entry is summed in index order, one term at a time.
+ */
+export function multiply(a: Matrix, b: Matrix, rows = a.rows): Matrix {
   if (a.cols !== b.rows) {
     throw new TypeError(`multiply: expected A.cols === B.rows, got ${a.cols} and ${b.rows}`);
   }
-  const out = matrix(a.rows, b.cols);
-  const n = b.cols;
-  for (let i = 0; i < a.rows; i++) {
-    const orow = i * n;
-    for (let k = 0; k < a.cols; k++) {
-      const aik = a.data[i * a.cols + k]!;
-      if (aik === 0) continue;
-      const brow = k * n;
-      for (let j = 0; j < n; j++) {
-        out.data[orow + j] = out.data[orow + j]! + aik * b.data[brow + j]!;
+  const m = a.cols, n = b.cols, out = matrix(rows, n);
+  const o = out.data, x = a.data, y = b.data;
+  const column = new Float64Array(m);
+  for (let j = 0; j < n; j++) {
+    for (let k = 0; k < m; k++) column[k] = y[k * n + j]!;
+    let i = 0;
+    for (; i + 3 < rows; i += 4) {
+      const r0 = i * m, r1 = r0 + m, r2 = r1 + m, r3 = r2 + m;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < m; k++) {
+        const v = column[k]!;
+        s0 += x[r0 + k]! * v;
+        s1 += x[r1 + k]! * v;
+        s2 += x[r2 + k]! * v;
+        s3 += x[r3 + k]! * v;
       }
+      o[i * n + j] = s0;
+      o[(i + 1) * n + j] = s1;
+      o[(i + 2) * n + j] = s2;
+      o[(i + 3) * n + j] = s3;
+    }
+    for (; i < rows; i++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += x[i * m + k]! * column[k]!;
+      o[i * n + j] = s;
     }
   }
   return out;

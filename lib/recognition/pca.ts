@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { dot, gramCols, gramRows, type Matrix, matrix } from "./_matrix.ts";
+import { dot, gramCols, gramRows, type Matrix, matrix, multiply } from "./_matrix.ts";
 import { symmetricEigen } from "./_symmetric_eigen.ts";
 
 /** A fitted PCA basis. */
@@ -71,17 +71,9 @@ export function pca(
   const gram = gramRows(centred);
   for (let i = 0; i < gram.data.length; i++) gram.data[i] = gram.data[i]! / n;
   const { values, vectors } = symmetricEigen(gram);
-  const axes = matrix(keep, d);
+  const axes = multiply(vectors, centred, keep);
   for (let k = 0; k < keep; k++) {
     const out = k * d;
-    for (let j = 0; j < n; j++) {
-      const w = vectors.data[k * n + j]!;
-      if (w === 0) continue;
-      const row = j * d;
-      for (let c = 0; c < d; c++) {
-        axes.data[out + c] = axes.data[out + c]! + w * centred.data[row + c]!;
-      }
-    }
     const len = Math.sqrt(dot(axes.data, out, axes.data, out, d));
     if (len > 0) {
       for (let c = 0; c < d; c++) axes.data[out + c] = axes.data[out + c]! / len;
