@@ -1,6 +1,10 @@
 /**
  * Netpbm greymap/pixmap raster decoder (netpbm.sourceforge.net/doc/pgm.html, ppm.html):
- * binary P5/P6 and plain (ASCII) P2/P3, any maxval up to 65535, rescaled to 8 bits.
+ * binary P5/P6 and plain (ASCII) P2/P3, any maxval up to 65535, brought to 8 bits as
+ * OpenCV 4.6's PxM reader does (so that `cv2.imread` and we see the same pixels):
+ * - 16-bit samples (maxval > 255) keep their high byte, whatever the maxval;
+ * - binary 8-bit samples are taken as they are, even when maxval is below 255;
+ * - plain 8-bit samples are clamped to maxval and rescaled, floor(v * 255 / maxval).
  * @module
  */
 import { ImageError } from "./errors.ts";
@@ -14,11 +18,10 @@ export interface PnmRaster {
   data: Uint8Array;
 }
 
-function scaleTable(maxval: number): Uint8Array | undefined {
-  if (maxval === 255) return undefined;
-  // Samples above maxval are invalid; clamping them keeps a sloppy writer's file usable.
-  const table = new Uint8Array(65536);
-  for (let v = 0; v < 65536; v++) table[v] = Math.round((Math.min(v, maxval) * 255) / maxval);
+/** Plain 8-bit samples: clamped, then rescaled by integer division (cv2's palette). */
+function plainScale(maxval: number): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let v = 0; v < 256; v++) table[v] = Math.floor((Math.min(v, maxval) * 255) / maxval);
   return table;
 }
 
@@ -28,9 +31,9 @@ export function decodePnm(bytes: Uint8Array): PnmRaster {
   const channels = magic === "P3" || magic === "P6" ? 3 : 1;
   const count = width * height * channels;
   const out = new Uint8Array(count);
-  const table = scaleTable(maxval);
+  const wide = maxval > 255;
   if (magic === "P5" || magic === "P6") {
-    const sampleBytes = maxval > 255 ? 2 : 1;
+    const sampleBytes = wide ? 2 : 1;
     const need = count * sampleBytes;
     const got = bytes.length - dataOffset;
     if (got < need) {
@@ -39,19 +42,12 @@ export function decodePnm(bytes: Uint8Array): PnmRaster {
         `truncated ${magic} raster: expected ${need} bytes for ${width}x${height}, got ${got}`,
       );
     }
-    if (sampleBytes === 1) {
-      const raw = bytes.subarray(dataOffset, dataOffset + count);
-      if (table) { for (let i = 0; i < count; i++) out[i] = table[raw[i] ?? 0] ?? 0; }
-      else out.set(raw);
-    } else {
-      const t = table ?? scaleTable(65535)!;
-      for (let i = 0, at = dataOffset; i < count; i++, at += 2) {
-        out[i] = t[((bytes[at] ?? 0) << 8) | (bytes[at + 1] ?? 0)] ?? 0;
-      }
-    }
+    if (!wide) out.set(bytes.subarray(dataOffset, dataOffset + count));
+    else for (let i = 0, at = dataOffset; i < count; i++, at += 2) out[i] = bytes[at]!;
     return { width, height, channels, data: out };
   }
   // Plain format: whitespace-separated decimal samples.
+  const table = wide ? undefined : plainScale(maxval);
   let at = dataOffset;
   for (let i = 0; i < count; i++) {
     while (at < bytes.length) {
@@ -78,7 +74,7 @@ export function decodePnm(bytes: Uint8Array): PnmRaster {
       v = Math.min(v * 10 + ((bytes[at] ?? 0) - 0x30), 65535);
       at++;
     }
-    out[i] = table ? table[v] ?? 0 : Math.min(v, 255);
+    out[i] = table ? table[Math.min(v, 255)]! : Math.min(v, 65535) >> 8;
   }
   return { width, height, channels, data: out };
 }
