@@ -19,8 +19,8 @@ export interface Header {
   /** WebP with an ANIM chunk flag (we decode still images only). */
   animated: boolean;
   /**
-   * JPEG whose first component is luma (greyscale, or JFIF YCbCr without an Adobe marker or
-   * RGB component ids), so grey can be read straight from it, as libjpeg does for
+   * JPEG whose first component is luma (greyscale, or three components that libjpeg takes
+   * for YCbCr), so grey can be read straight from it, as libjpeg does for
    * `cv2.imread(path, IMREAD_GRAYSCALE)`.
    */
   jpegLuma?: boolean;
@@ -83,7 +83,8 @@ const JPEG_OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 
 
 function readJpeg(b: Uint8Array): Header {
   let at = 2;
-  let adobe = false;
+  let jfif = false;
+  let adobeTransform: number | undefined;
   while (true) {
     // Markers may be preceded by any number of 0xFF fill bytes (T.81 B.1.1.2).
     if (at >= b.length) throw truncated("JPEG", at + 1, b.length);
@@ -128,8 +129,11 @@ function readJpeg(b: Uint8Array): Header {
       }
       const components = b[at + 7] ?? 0;
       const ids = [...b.subarray(at + 8, at + 8 + 3 * components)].filter((_, i) => i % 3 === 0);
-      const rgbIds = ids.join() === "82,71,66";
-      const jpegLuma = components === 1 || (components === 3 && !adobe && !rgbIds);
+      // libjpeg's colour-space guess (jdapimin.c default_decompress_parms): JFIF means
+      // YCbCr, then an Adobe transform of 0 means RGB, then component ids "R","G","B" do.
+      const rgb = !jfif &&
+        (adobeTransform !== undefined ? adobeTransform === 0 : ids.join() === "82,71,66");
+      const jpegLuma = components === 1 || (components === 3 && !rgb);
       return checked({
         format: "jpeg",
         width: u16be(b, at + 5),
@@ -138,7 +142,10 @@ function readJpeg(b: Uint8Array): Header {
         jpegLuma,
       });
     }
-    if (marker === 0xee && startsWith(b, ascii("Adobe"), at + 2)) adobe = true;
+    if (marker === 0xe0 && startsWith(b, [...ascii("JFIF"), 0], at + 2)) jfif = true;
+    if (marker === 0xee && length >= 14 && startsWith(b, ascii("Adobe"), at + 2)) {
+      adobeTransform = b[at + 13] ?? 0;
+    }
     at += length;
   }
 }

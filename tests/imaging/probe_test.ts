@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { probeImage } from "../../lib/imaging/mod.ts";
 import { expectImageError, fixture, shared } from "./_data.ts";
+import { readHeader } from "../../lib/imaging/_header.ts";
 
 Deno.test("probeImage() reads format and size of every supported container", () => {
   const cases: [Uint8Array, string, number, number][] = [
@@ -56,4 +57,29 @@ Deno.test("probeImage() calls a lossless (SOF3) JPEG unsupported", () => {
   jpg[sof + 1] = 0xc3;
   const e = expectImageError(() => probeImage(jpg), "unsupported");
   assert.match(e.message, /SOF3/);
+});
+
+Deno.test("readHeader() guesses a JPEG's colour space as libjpeg does", () => {
+  const segment = (marker: number, body: number[]) => [
+    0xff,
+    marker,
+    (body.length + 2) >> 8,
+    (body.length + 2) & 0xff,
+    ...body,
+  ];
+  const ascii = (s: string) => [...s].map((c) => c.charCodeAt(0));
+  const jfif = segment(0xe0, [...ascii("JFIF"), 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  const adobe = (transform: number) =>
+    segment(0xee, [...ascii("Adobe"), 0, 100, 0, 0, 0, 0, transform]);
+  const sof = (ids: number[]) =>
+    segment(0xc0, [8, 0, 16, 0, 16, ids.length, ...ids.flatMap((id) => [id, 0x11, 0])]);
+  const luma = (...parts: number[][]) =>
+    readHeader(Uint8Array.from([0xff, 0xd8, ...parts.flat()])).jpegLuma;
+  assert.equal(luma(sof([1, 2, 3])), true, "ids 1,2,3: YCbCr");
+  assert.equal(luma(sof([82, 71, 66])), false, "ids R,G,B: RGB");
+  assert.equal(luma(jfif, sof([82, 71, 66])), true, "JFIF wins over the ids");
+  assert.equal(luma(adobe(0), sof([1, 2, 3])), false, "Adobe transform 0: RGB");
+  assert.equal(luma(adobe(1), sof([82, 71, 66])), true, "Adobe transform 1: YCbCr");
+  assert.equal(luma(sof([1])), true, "greyscale");
+  assert.equal(luma(sof([1, 2, 3, 4])), false, "CMYK/YCCK");
 });
