@@ -8,6 +8,7 @@
  */
 import { decodeGray } from "../lib/imaging/decode.ts";
 import type { FaceImage } from "../lib/recognition/mod.ts";
+import { Rng } from "./lib/fuzz_frames.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 /** Where the ORL dataset is expected. */
@@ -34,16 +35,10 @@ export async function readOrl(dir = ORL_DIR): Promise<FaceImage[][]> {
   return out;
 }
 
-/** A small deterministic PRNG (mulberry32). */
+/** A small deterministic PRNG (mulberry32), as a function. */
 export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 }
 
 interface Look {

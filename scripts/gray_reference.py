@@ -1,10 +1,11 @@
 #!/usr/bin/python3
-"""Makes the colour PNG and GIF fixtures of tests/imaging/reader_gray_test.ts and records what
-the native tool reads from each: cv2.imread(IMREAD_GRAYSCALE) for PNG (libpng's rgb_to_gray,
-with gamma when the file declares one) and PIL's convert("L") for GIF (cv2 cannot read GIF).
+"""Makes the fixtures of tests/imaging/reader_gray_test.ts and records what the native tool
+reads from each: cv2.imread(IMREAD_GRAYSCALE) for PNG (libpng's rgb_to_gray, with gamma when
+the file declares one), JPEG and WebP (with EXIF orientations), and PIL's convert("L") for GIF
+(cv2 cannot read GIF).
 
 Usage: /usr/bin/python3 scripts/gray_reference.py   (needs python3-opencv and python3-pil)
-Writes tests/fixtures/reader_gray/*.{png,gif} and expected.json (size and SHA-256 of the grey).
+Writes tests/fixtures/reader_gray/*.{png,gif,jpg,webp} and expected.json (size and SHA-256 of the grey).
 """
 import hashlib, json, os, struct, zlib
 import cv2
@@ -29,6 +30,12 @@ def png_with(path, img, extra):
     open(path, "wb").write(raw[:ihdr_end] + b"".join(chunk(k, d) for k, d in extra) + raw[ihdr_end:])
 
 
+def saver(img, orientation, **options):
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return lambda path: img.save(path, exif=exif.tobytes(), **options)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     photo = Image.open(SOURCE).convert("RGB").crop((80, 70, 141, 141))  # 61x71: odd width
@@ -44,6 +51,10 @@ def main():
         "srgb.png": lambda p: png_with(p, photo, [(b"sRGB", b"\x00")]),
         "adaptive.gif": lambda p: photo.convert("P", palette=Image.ADAPTIVE).save(p),
         "web.gif": lambda p: photo.convert("P").save(p),
+        # EXIF orientation: cv2 4.6 applies it to JPEG and PNG, not to WebP.
+        **{f"orientation_{o}.jpg": saver(photo, o, quality=95) for o in range(1, 9)},
+        "orientation_6.png": saver(photo, 6),
+        "orientation_6.webp": saver(photo, 6, lossless=True),
     }
     expected = {}
     for name, make in made.items():

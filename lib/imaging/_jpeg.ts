@@ -1,10 +1,11 @@
 /**
  * JPEG to RGBA through jpeg-js (baseline and progressive Huffman; CMYK/YCCK via Adobe
- * markers). EXIF orientation is not applied: pixels come out in stored order.
+ * markers). Pixels come out in stored order; decode.ts applies the EXIF orientation.
  * @module
  */
 import jpeg from "jpeg-js";
 import type { GrayImage, RgbaImage } from "./image.ts";
+import { decodeJpegLumaExact } from "./_jpeg_luma.ts";
 
 /** Decodes a JPEG file to RGBA. Limits are enforced by the caller before this runs. */
 export function decodeJpegRgba(bytes: Uint8Array, maxPixels: number): RgbaImage {
@@ -21,10 +22,13 @@ export function decodeJpegRgba(bytes: Uint8Array, maxPixels: number): RgbaImage 
 
 /**
  * Decodes only the luma of a YCbCr or greyscale JPEG (no colour conversion), as libjpeg's
- * greyscale output does; within 1 grey level of `cv2.imread(path, IMREAD_GRAYSCALE)` on the
- * annotated photos, where RGB-then-grey differs by up to 16.
+ * greyscale output does for `cv2.imread(path, IMREAD_GRAYSCALE)`: bit-exact through our own
+ * decoder ({@link decodeJpegLumaExact}); for the few codings it declines (arithmetic, luma
+ * subsampled, missing Huffman tables...), through jpeg-js, within 1 grey level.
  */
 export function decodeJpegLuma(bytes: Uint8Array, maxPixels: number): GrayImage {
+  const exact = decodeJpegLumaExact(bytes, maxPixels);
+  if (exact !== undefined) return exact;
   const img = jpeg.decode(bytes, {
     useTArray: true,
     formatAsRGBA: false,

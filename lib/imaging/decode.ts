@@ -10,6 +10,7 @@ import { decodePngRgba } from "./_png.ts";
 import { decodePnm } from "./_pnm.ts";
 import { decodeWebpRgba } from "./_webp.ts";
 import { pilGray, pngGray, readPngGamma } from "./_reader_gray.ts";
+import { applyOrientation, readOrientation } from "./_orientation.ts";
 import { ImageError } from "./errors.ts";
 import { toGray } from "./gray.ts";
 import type { GrayImage, ImageFormat, RgbaImage } from "./image.ts";
@@ -91,7 +92,8 @@ function pnmToRgba(bytes: Uint8Array): RgbaImage {
 
 /**
  * Decodes a JPEG, PNG, WebP (still), GIF (first frame) or binary/ASCII PGM/PPM to 8-bit
- * RGBA. The declared size is checked against `limits` before any pixel is decoded.
+ * RGBA. The declared size is checked against `limits` before any pixel is decoded. JPEGs
+ * and PNGs are turned upright by their EXIF orientation, as `cv2.imread` does.
  *
  * @throws {ImageError} `unreadable` (empty, truncated, corrupt or not an image),
  * `unsupported` (e.g. animated WebP, lossless JPEG), or `too_large`.
@@ -129,7 +131,13 @@ export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Decod
         `${header.width}x${header.height} its header declares`,
     );
   }
-  return { format: header.format, width: img.width, height: img.height, data: img.data };
+  const upright = applyOrientation(img, readOrientation(bytes, header.format), 4);
+  return {
+    format: header.format,
+    width: upright.width,
+    height: upright.height,
+    data: upright.data,
+  };
 }
 
 /**
@@ -167,7 +175,7 @@ export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayIm
     const why = e instanceof Error ? e.message : String(e);
     throw new ImageError("unreadable", `corrupt ${header.format} data: ${why}`, { cause: e });
   }
-  if (!gray) return toGray(decodeImage(bytes, limits));
+  if (!gray) return toGray(decodeImage(bytes, limits)); // already upright
   if (gray.width !== header.width || gray.height !== header.height) {
     throw new ImageError(
       "unreadable",
@@ -175,5 +183,5 @@ export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayIm
         `${header.width}x${header.height} its header declares`,
     );
   }
-  return gray;
+  return applyOrientation(gray, readOrientation(bytes, header.format), 1);
 }
