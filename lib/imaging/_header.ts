@@ -5,11 +5,14 @@
  *
  * Specs: PNG (ISO/IEC 15948, IHDR), JPEG (ITU-T T.81, B.1.1 markers and B.2.2 frame
  * header), GIF89a (logical screen descriptor), WebP container (RFC 9649), Netpbm
- * (netpbm.sourceforge.net/doc/pgm.html and ppm.html).
+ * (netpbm.sourceforge.net/doc/pgm.html and ppm.html); BMP and TIFF headers are read by
+ * `_bmp.ts` and `_tiff.ts`.
  * @module
  */
 import { ImageError } from "./errors.ts";
 import type { ImageFormat } from "./image.ts";
+import { readBmpHeader } from "./_bmp.ts";
+import { readTiffHeader } from "./_tiff.ts";
 
 /** What the header says, plus details only the decoder needs. */
 export interface Header {
@@ -278,6 +281,12 @@ export function readHeader(bytes: Uint8Array): Header {
   if (startsWith(bytes, ascii("RIFF")) && startsWith(bytes, ascii("WEBP"), 8)) {
     return readWebp(bytes);
   }
+  if (startsWith(bytes, ascii("BM"))) {
+    return checked({ format: "bmp", ...readBmpHeader(bytes), animated: false });
+  }
+  if (startsWith(bytes, [0x49, 0x49, 0x2a, 0]) || startsWith(bytes, [0x4d, 0x4d, 0, 0x2a])) {
+    return checked({ format: "tiff", ...readTiffHeader(bytes), animated: false });
+  }
   if (bytes[0] === 0x50 && (bytes[1] ?? 0) >= 0x31 && (bytes[1] ?? 0) <= 0x37) {
     const h = readPnmHeader(bytes);
     return checked({ format: "pnm", width: h.width, height: h.height, animated: false });
@@ -285,6 +294,6 @@ export function readHeader(bytes: Uint8Array): Header {
   const head = [...bytes.subarray(0, 4)].map((x) => x.toString(16).padStart(2, "0")).join(" ");
   throw new ImageError(
     "unreadable",
-    `expected a JPEG, PNG, WebP, GIF or PGM/PPM signature, got bytes ${head}`,
+    `expected a JPEG, PNG, WebP, GIF, PGM/PPM, BMP or TIFF signature, got bytes ${head}`,
   );
 }

@@ -9,6 +9,8 @@ import { decodeJpegLuma, decodeJpegRgba } from "./_jpeg.ts";
 import { decodePngRgba } from "./_png.ts";
 import { decodePnm } from "./_pnm.ts";
 import { decodeWebpRgba } from "./_webp.ts";
+import { decodeBmpGray, decodeBmpRgba } from "./_bmp.ts";
+import { decodeTiffGray, decodeTiffRgba } from "./_tiff.ts";
 import { pilGray, pngGray, readPngGamma } from "./_reader_gray.ts";
 import { applyOrientation, readOrientation } from "./_orientation.ts";
 import { ImageError } from "./errors.ts";
@@ -72,7 +74,27 @@ function decodeRgba(bytes: Uint8Array, header: Header, maxPixels: number): RgbaI
       return decodeWebpRgba(bytes);
     case "pnm":
       return pnmToRgba(bytes);
+    case "bmp":
+      return decodeBmpRgba(bytes);
+    case "tiff":
+      return decodeTiffRgba(bytes);
   }
+}
+
+/**
+ * A decoder must deliver the size the header declared (the limits were checked on it). The
+ * TIFF decoder applies the file's orientation itself, so 5-8 arrive transposed.
+ */
+function checkDecodedSize(header: Header, img: GrayImage | RgbaImage, channels: number): void {
+  const { width, height, data } = img;
+  const declared = width === header.width && height === header.height;
+  const turned = header.format === "tiff" && width === header.height && height === header.width;
+  if ((declared || turned) && data.length === width * height * channels) return;
+  throw new ImageError(
+    "unreadable",
+    `${header.format} decoded to ${width}x${height}, expected the ` +
+      `${header.width}x${header.height} its header declares`,
+  );
 }
 
 function pnmToRgba(bytes: Uint8Array): RgbaImage {
@@ -91,7 +113,8 @@ function pnmToRgba(bytes: Uint8Array): RgbaImage {
 }
 
 /**
- * Decodes a JPEG, PNG, WebP (still), GIF (first frame) or binary/ASCII PGM/PPM to 8-bit
+ * Decodes a JPEG, PNG, WebP (still), GIF (first frame), binary/ASCII PGM/PPM, BMP or TIFF
+ * (first page) to 8-bit
  * RGBA. The declared size is checked against `limits` before any pixel is decoded. JPEGs
  * and PNGs are turned upright by their EXIF orientation, as `cv2.imread` does.
  *
@@ -121,16 +144,7 @@ export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Decod
     const why = e instanceof Error ? e.message : String(e);
     throw new ImageError("unreadable", `corrupt ${header.format} data: ${why}`, { cause: e });
   }
-  if (
-    img.width !== header.width || img.height !== header.height ||
-    img.data.length !== img.width * img.height * 4
-  ) {
-    throw new ImageError(
-      "unreadable",
-      `${header.format} decoded to ${img.width}x${img.height}, expected the ` +
-        `${header.width}x${header.height} its header declares`,
-    );
-  }
+  checkDecodedSize(header, img, 4);
   const upright = applyOrientation(img, readOrientation(bytes, header.format), 4);
   return {
     format: header.format,
@@ -169,6 +183,10 @@ export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayIm
       gray = pngGray(decodePngRgba(bytes), readPngGamma(bytes));
     } else if (header.format === "gif") {
       gray = pilGray(decodeGifRgba(bytes));
+    } else if (header.format === "bmp") {
+      gray = decodeBmpGray(bytes); // cv2's own (14-bit) weights
+    } else if (header.format === "tiff") {
+      gray = decodeTiffGray(bytes); // as libtiff hands it to cv2, upright
     }
   } catch (e) {
     if (e instanceof ImageError) throw e;
@@ -176,12 +194,6 @@ export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayIm
     throw new ImageError("unreadable", `corrupt ${header.format} data: ${why}`, { cause: e });
   }
   if (!gray) return toGray(decodeImage(bytes, limits)); // already upright
-  if (gray.width !== header.width || gray.height !== header.height) {
-    throw new ImageError(
-      "unreadable",
-      `${header.format} decoded to ${gray.width}x${gray.height}, expected the ` +
-        `${header.width}x${header.height} its header declares`,
-    );
-  }
+  checkDecodedSize(header, gray, 1);
   return applyOrientation(gray, readOrientation(bytes, header.format), 1);
 }

@@ -26,7 +26,7 @@ export interface Box {
 }
 
 /** Image container formats the decoder accepts. */
-export const IMAGE_FORMATS = ["jpeg", "png", "webp", "gif", "pnm"] as const;
+export const IMAGE_FORMATS = ["jpeg", "png", "webp", "gif", "pnm", "bmp", "tiff"] as const;
 /** One of {@link IMAGE_FORMATS}. */
 export type ImageFormat = typeof IMAGE_FORMATS[number];
 
