@@ -346,12 +346,14 @@ const NOTES = `## How the scale targets are met
   of 500 faces (every person in proportion) and keeps at most \`sampledComponents\` (default
   200) axes; every face is still projected and searched. Fisherfaces runs its LDA on all faces
   projected into that space (Sw and Sb are 200 x 200) and gets its training projections from
-  the PCA ones. At 10,000 faces the cost is dominated by projecting every face onto the basis
-  (10,000 x 200 x 10,304 multiply-adds, about 10 s). Top-1 on the synthetic probes drops as
+  the PCA ones. At 10,000 faces projecting every face onto the basis (10,000 x 200 x 10,304
+  multiply-adds) takes about 2 s in the SIMD kernel (about 10 s as plain JavaScript). Top-1 on the synthetic probes drops as
   the gallery grows (1,000 look-alike identities built from 40 real people, see the table);
   it measures that the search still works, not the methods' accuracy.
-- **Compact models.** Subspace bases are float32 in memory as on disk (V8 multiplies them as
-  fast as float64). LBPH histograms live in one arena of 16-bit bins and 8-bit counts (about
+- **SIMD projection.** Eigen/Fisher projections (predict and training) run in a WebAssembly
+  SIMD kernel (\`wasm/projection.wat\`) over a basis held in a shared WebAssembly memory, which
+  every prediction worker's kernel imports (one copy).
+- **Compact models.** Subspace bases are float32 in memory as on disk. LBPH histograms live in one arena of 16-bit bins and 8-bit counts (about
   10 KB per face instead of 64 KB dense float32); training streams one dense histogram at a
   time, and model files are written into one exactly sized buffer.
 - **Faster eigensolvers.** The symmetric eigensolver ran 5x slower from its second call on (V8
@@ -362,7 +364,7 @@ const NOTES = `## How the scale targets are met
 
 - The machine is shared: other processes were running during some of the runs, which
   shows mostly in the throughput figures (2 workers need both cores) and in p99s.
-- **Why 2 workers give about 1.67x, not 1.7x.** Throughput is bounded by Haar detection
+- **Why 2 workers give about 1.62-1.67x, not 1.7x.** Throughput is bounded by Haar detection
   (opencv-js, one thread per worker, about 22 ms of CPU for a 250x250 photo). The rest of a
   request costs about 5 ms of CPU outside the detection workers, measured per thread from
   /proc during a 4-client run: the detector's main thread and V8's GC helper threads about
@@ -371,14 +373,15 @@ const NOTES = `## How the scale targets are met
   two workers on two cores it competes with detection, so the ceiling is about
   2 x 22 / (22 + 5) = 1.63-1.7x. Reaching it reliably would need that overhead cut (e.g.
   keep-alive connections between the services) or a faster detector.
-- **Why the RSS peak during a retrain at 10,000 faces is about 1 GiB (1018-1106 MiB over our
-  last runs).** Serving alone takes about 0.4 GiB. During a retrain the trainer holds the
+- **Why the RSS peak during a retrain at 10,000 faces is close to 1 GiB (971-1106 MiB over
+  our last runs).** Serving alone takes about 0.4 GiB. During a retrain the trainer holds the
   10,000 crops it read from SQLite (100 MB plus per-row objects) and its training buffers; its
   LBPH update decodes the stored 70 MB model into a 100 MB arena and writes a new 70 MB file;
   meanwhile the prediction workers serve the current models (one shared copy, about 150 MB)
   and worker 0 decodes the next LBPH model (another 100 MB) before the old one is released.
   Next steps: hand the predictors the trainer's arena directly (a SharedArrayBuffer) instead
   of re-decoding the file, and read the gallery in chunks.
-- JPEG decoding is pure JavaScript (jpeg-js) and about 10x slower than libjpeg-turbo; it is
-  a few ms per photo, small next to detection.
+- JPEG decoding is our own TypeScript luma decoder (bit-exact with libjpeg-turbo's greyscale
+  output) and about 4-5x slower than libjpeg-turbo's SIMD code; it is a few ms per photo, small
+  next to detection.
 `;
