@@ -9,7 +9,7 @@ default frontal-face Haar cascade (scale 1.1, 3 neighbours, min 30x30), the larg
 and resized to 92x112, then the three cv2.face recognizers with default parameters, trained on
 the first K files (sorted plainly) of each person. Records each image's largest box (or null)
 and each algorithm's predicted label; tests/recognition/detect_parity_test.ts compares.
-Needs Debian's python3-opencv and opencv-data.
+Needs Debian's python3-opencv and opencv-data. Run `deno fmt` on the output afterwards.
 """
 import argparse, json, os
 import cv2

@@ -21,6 +21,7 @@ export const SERVER_FLAGS = {
   "idle-timeout": { type: "string" },
   "read-timeout": { type: "string" },
   "upstream-timeout": { type: "string" },
+  "query-timeout": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -36,7 +37,9 @@ export const SERVER_FLAGS_HELP =
   --max-frame-mb N     largest request accepted, in MiB (default 64)
   --idle-timeout S     close connections idle for S seconds (default 60)
   --read-timeout S     a started frame must arrive within S seconds (default 30)
-  --upstream-timeout S a call to the next service may take S seconds (default 120)
+  --upstream-timeout S an enroll or forget sent on to the next service may take S seconds
+                       (default 120: they wait for retraining)
+  --query-timeout S    an identify, list or stats sent on may take S seconds (default 15)
   -h, --help           show this help`;
 
 /** Parses an integer flag within bounds, or throws a UsageError naming the flag. */
@@ -136,6 +139,13 @@ export function parseServerArgs<
         "upstream-timeout",
         str("upstream-timeout"),
         DEFAULT_LIMITS.upstreamTimeoutMs / 1000,
+        1,
+        86400,
+      ) * 1000,
+      queryTimeoutMs: intFlag(
+        "query-timeout",
+        str("query-timeout"),
+        DEFAULT_LIMITS.queryTimeoutMs / 1000,
         1,
         86400,
       ) * 1000,

@@ -68,11 +68,13 @@ export class DetectorService implements AsyncDisposable {
 
   #forward(request: Request): Promise<Response> {
     const { limits } = this.#options;
+    // Enroll and forget reply once the models have retrained; the others never wait for it.
+    const waitsForTraining = request.op === "enroll" || request.op === "forget";
     return callService(this.#options.recognizer, {
       ...request,
       token: this.#options.recognizerToken,
     }, {
-      timeoutMs: limits.upstreamTimeoutMs,
+      timeoutMs: waitsForTraining ? limits.upstreamTimeoutMs : limits.queryTimeoutMs,
       maxFrameBytes: limits.maxFrameBytes,
       peerName: "recognizer",
     });

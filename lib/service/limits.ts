@@ -21,8 +21,13 @@ export interface ServiceLimits {
   frameTimeoutMs: number;
   /** Most simultaneously open connections; more are refused. */
   maxConnections: number;
-  /** How long a hop to the next service may take before it counts as unavailable. */
+  /**
+   * How long an enroll or forget forwarded to the next service may take before it counts as
+   * unavailable (they wait for the models to retrain).
+   */
   upstreamTimeoutMs: number;
+  /** The same for identify, list and stats, which never wait for training. */
+  queryTimeoutMs: number;
 }
 
 /** The defaults: generous for real photos, small enough that one client cannot exhaust RAM. */
@@ -36,4 +41,5 @@ export const DEFAULT_LIMITS: Readonly<ServiceLimits> = Object.freeze({
   frameTimeoutMs: 30_000,
   maxConnections: 256,
   upstreamTimeoutMs: 120_000,
+  queryTimeoutMs: 15_000,
 });

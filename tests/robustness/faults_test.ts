@@ -15,7 +15,7 @@ const identifyOrl = (person: number, image: number) => ({
 });
 
 Deno.test("faults: SIGKILL mid-burst loses no acknowledged enrollment; the detector reports and recovers; SIGTERM drains", async (t) => {
-  await using stack = await startStack({ workers: 1, extraArgs: ["--upstream-timeout", "3"] });
+  await using stack = await startStack({ workers: 1, extraArgs: ["--query-timeout", "3"] });
   const detector = stack.detector;
 
   // Seed two people so identify works before and after the crash.
@@ -105,7 +105,7 @@ Deno.test("faults: SIGKILL mid-burst loses no acknowledged enrollment; the detec
   });
 
   await t.step(
-    "a hung recognizer (SIGSTOP) turns into 'unavailable' after --upstream-timeout",
+    "a hung recognizer (SIGSTOP) turns an identify into 'unavailable' after --query-timeout",
     async () => {
       const pid = stack.recognizer.child.pid;
       Deno.kill(pid, "SIGSTOP");
