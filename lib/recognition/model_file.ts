@@ -5,7 +5,7 @@
  * | offset | size | field |
  * |---|---|---|
  * | 0 | 4 | magic `FRCM` |
- * | 4 | 2 | format version (1) |
+ * | 4 | 2 | format version (2; version 1 files are still read) |
  * | 6 | 1 | algorithm id: 1 eigen, 2 fisher, 3 lbph |
  * | 7 | 1 | flags (0) |
  * | 8 | 4 | image width |
@@ -26,8 +26,13 @@ import { ModelFileError } from "./errors.ts";
 
 /** The four magic bytes. */
 export const MODEL_MAGIC = "FRCM";
-/** The format version this code writes and reads. */
-export const MODEL_VERSION = 1;
+/**
+ * The format version this code writes. Version 2 added `sampledComponents` to the subspace
+ * body; version 1 files are still read (their subspace models report the default).
+ */
+export const MODEL_VERSION = 2;
+/** The oldest format version this code reads. */
+export const MIN_MODEL_VERSION = 1;
 /** Algorithm ids in the header. */
 export const MODEL_ALGORITHM_IDS = { eigen: 1, fisher: 2, lbph: 3 } as const satisfies Record<
   Algorithm,
@@ -107,9 +112,10 @@ export function readHeader(bytes: Uint8Array): { header: ModelHeader; bodyLength
   }
   const r = new ByteReader(bytes, 4, HEADER_BYTES);
   const version = r.u16("version");
-  if (version !== MODEL_VERSION) {
+  if (version < MIN_MODEL_VERSION || version > MODEL_VERSION) {
     throw new ModelFileError(
-      `unsupported model file version: expected ${MODEL_VERSION}, got ${version}`,
+      `unsupported model file version: expected ${MIN_MODEL_VERSION} to ${MODEL_VERSION}, ` +
+        `got ${version}`,
     );
   }
   const id = r.u8("algorithm");

@@ -25,7 +25,7 @@ import { NotTrainedError, UpdateNotSupportedError } from "./errors.ts";
 import { rankCandidates } from "./rank_candidates.ts";
 import { allocateBasis, project, type ProjectionBasis, viewBasis } from "./_projection.ts";
 import type { ByteReader } from "./_bytes.ts";
-import { decodeModel, encodeModel, type ModelHeader } from "./model_file.ts";
+import { decodeModel, encodeModel, MODEL_VERSION, type ModelHeader } from "./model_file.ts";
 import { ModelFileError } from "./errors.ts";
 
 /**
@@ -52,8 +52,7 @@ export interface SubspaceOptions {
   /**
    * When the basis is sampled, keep at most this many PCA axes (default
    * {@link DEFAULT_SAMPLED_COMPONENTS}): the basis (K x D floats in every prediction
-   * worker), training and predict time all grow with K. 0 keeps all. Not stored in model
-   * files; a loaded model reports the default.
+   * worker), training and predict time all grow with K. 0 keeps all.
    */
   readonly sampledComponents?: number;
 }
@@ -219,13 +218,14 @@ export abstract class SubspaceRecognizer implements Recognizer {
       (w) => {
         w.u32(this.#options.numComponents);
         w.u32(this.#options.maxBasisSamples);
+        w.u32(this.#options.sampledComponents);
         w.array(m.labels);
         w.array(m.mean);
         w.array(m.eigenvalues);
         w.array(m.basis.data);
         w.array(m.projections);
       },
-      bodyBytes(m.labels.length, m.width * m.height, m.components),
+      bodyBytes(m.labels.length, m.width * m.height, m.components, MODEL_VERSION),
     );
   }
 
@@ -294,7 +294,7 @@ function readModel(
       `model file header: expected non-empty images and samples, got ${width}x${height}, ${n}`,
     );
   }
-  const expected = bodyBytes(n, d, k);
+  const expected = bodyBytes(n, d, k, header.version);
   if (body.remaining !== expected) {
     throw new ModelFileError(
       `${header.algorithm} model body: expected ${expected} bytes for ${n} samples of ` +
@@ -304,7 +304,9 @@ function readModel(
   const options = {
     numComponents: body.u32("numComponents"),
     maxBasisSamples: body.u32("maxBasisSamples"),
-    sampledComponents: DEFAULT_SAMPLED_COMPONENTS,
+    sampledComponents: header.version >= 2
+      ? body.u32("sampledComponents")
+      : DEFAULT_SAMPLED_COMPONENTS,
   };
   const labels = body.i32s(n, "labels");
   const mean = body.f64s(d, "mean");
@@ -324,7 +326,11 @@ function readModel(
   return { model, options };
 }
 
-/** Body size of a subspace model: options, labels, mean, eigenvalues, basis, projections. */
-function bodyBytes(n: number, d: number, k: number): number {
-  return 8 + 4 * n + 8 * d + 8 * k + 4 * k * d + 8 * n * k;
+/**
+ * Body size of a subspace model: options (two u32s in format version 1, three since),
+ * labels, mean, eigenvalues, basis, projections.
+ */
+function bodyBytes(n: number, d: number, k: number, version: number): number {
+  const options = version >= 2 ? 12 : 8;
+  return options + 4 * n + 8 * d + 8 * k + 4 * k * d + 8 * n * k;
 }
