@@ -20,7 +20,7 @@ import type { AnalyzeJob, AnalyzeResult } from "./detect_worker.ts";
 import { ServiceError, statusOf } from "./errors.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { callService, type Endpoint } from "./upstream.ts";
+import { callService, type Endpoint, UpstreamPool } from "./upstream.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link DetectorService.start}. */
@@ -39,10 +39,12 @@ const WORKER_URL = new URL("./detect_worker.ts", import.meta.url);
 export class DetectorService implements AsyncDisposable {
   readonly #pool: WorkerPool;
   readonly #options: DetectorServiceOptions;
+  readonly #upstream: UpstreamPool;
 
   private constructor(pool: WorkerPool, options: DetectorServiceOptions) {
     this.#pool = pool;
     this.#options = options;
+    this.#upstream = new UpstreamPool(options.recognizer);
   }
 
   /** Starts the decoding/detection workers. */
@@ -68,16 +70,17 @@ export class DetectorService implements AsyncDisposable {
 
   #forward(request: Request): Promise<Response> {
     const { limits } = this.#options;
-    // Enroll and forget reply once the models have retrained; the others never wait for it.
-    const waitsForTraining = request.op === "enroll" || request.op === "forget";
-    return callService(this.#options.recognizer, {
-      ...request,
-      token: this.#options.recognizerToken,
-    }, {
-      timeoutMs: waitsForTraining ? limits.upstreamTimeoutMs : limits.queryTimeoutMs,
-      maxFrameBytes: limits.maxFrameBytes,
-      peerName: "recognizer",
-    });
+    const call = { ...request, token: this.#options.recognizerToken };
+    const options = { maxFrameBytes: limits.maxFrameBytes, peerName: "recognizer" };
+    // Enroll and forget change the gallery and reply once the models have retrained: their
+    // own connection, no retry, the long timeout. The others are safe to repeat.
+    if (request.op === "enroll" || request.op === "forget") {
+      return callService(this.#options.recognizer, call, {
+        ...options,
+        timeoutMs: limits.upstreamTimeoutMs,
+      });
+    }
+    return this.#upstream.call(call, { ...options, timeoutMs: limits.queryTimeoutMs });
   }
 
   #analyze(data: Uint8Array, maxCrops: number): Promise<AnalyzeResult> {
@@ -198,9 +201,10 @@ export class DetectorService implements AsyncDisposable {
     return { ...reply, imageWidth: analysis.width, imageHeight: analysis.height };
   }
 
-  /** Stops the workers. Safe to call twice. */
+  /** Stops the workers and closes idle recognizer connections. Safe to call twice. */
   close(): Promise<void> {
     this.#pool.close();
+    this.#upstream[Symbol.dispose]();
     return Promise.resolve();
   }
 
