@@ -364,7 +364,7 @@ const NOTES = `## How the scale targets are met
 
 - The machine is shared: other processes were running during some of the runs, which
   shows mostly in the throughput figures (2 workers need both cores) and in p99s.
-- **Why 2 workers give about 1.7x, not 2x.** Throughput is bounded by Haar detection
+- **Why 2 workers give about 1.65-1.8x, not 2x.** Throughput is bounded by Haar detection
   (opencv-js, one thread per worker, about 21 ms of CPU for a 250x250 photo). The rest of a
   request costs CPU outside the detection workers: measured per thread from /proc during a
   4-client run (before keep-alive), the detector's main thread and V8's GC helper threads
@@ -373,8 +373,8 @@ const NOTES = `## How the scale targets are met
   two workers on two cores it competes with detection, so the ceiling is 2 x 21 / (21 +
   overhead). The detector keeps its connections to the recognizer alive for identify, list
   and stats (\`UpstreamPool\`), which saves a TCP handshake on both sides per request and
-  moved the ratio from 1.62-1.66x to 1.70-1.79x over three runs; the margin over 1.7x is
-  still thin on a shared 2-core machine.
+  moved the ratio from 1.62-1.66x to 1.65-1.79x (three runs each, this one included). On a
+  shared 2-core machine that straddles the 1.7x target: it is met in some runs, not all.
 - **Why the RSS peak during a retrain at 10,000 faces is close to 1 GiB (971-1106 MiB over
   our last runs).** Serving alone takes about 0.4 GiB. During a retrain the trainer holds the
   10,000 crops it read from SQLite (100 MB plus per-row objects) and its training buffers; its
