@@ -51,6 +51,7 @@ export function lbpCodes(image: FaceImage, radius = 1, neighbors = 8): LbpImage 
     );
   }
   const codes = new Int32Array(w * h);
+  const taps: Tap[] = [];
   for (let n = 0; n < neighbors; n++) {
     const angle = 2 * Math.PI * n / neighbors;
     const x = f(radius * Math.cos(angle)), y = f(-radius * Math.sin(angle));
@@ -58,26 +59,97 @@ export function lbpCodes(image: FaceImage, radius = 1, neighbors = 8): LbpImage 
     const ty = f(y - fy), tx = f(x - fx);
     const w1 = f(f(1 - tx) * f(1 - ty)), w2 = f(tx * f(1 - ty));
     const w3 = f(f(1 - tx) * ty), w4 = f(tx * ty);
-    const bit = 1 << n;
     // Offsets of the four interpolation taps relative to the centre pixel.
     // `| 0` keeps them small integers (floor/ceil of -0.0 is -0, a double to V8).
     const o1 = (fy * width + fx) | 0, o2 = (fy * width + cx) | 0;
     const o3 = (cy * width + fx) | 0, o4 = (cy * width + cx) | 0;
     const exact = exactTap([[w1, o1], [w2, o2], [w3, o3], [w4, o4]]);
-    if (exact !== undefined) compareTap(data, width, radius, w, h, exact, bit, codes);
-    else {compareInterpolated(
-        data,
-        width,
-        radius,
-        w,
-        h,
-        [w1, w2, w3, w4],
-        [o1, o2, o3, o4],
-        bit,
-        codes,
-      );}
+    taps.push(
+      exact !== undefined
+        ? { exact, weights: [1, 0, 0, 0], offsets: [exact, 0, 0, 0] }
+        : { weights: [w1, w2, w3, w4], offsets: [o1, o2, o3, o4] },
+    );
+  }
+  // The default operator (8 neighbours: four on the axes, four interpolated diagonals) in
+  // one pass that builds each code in a register; anything else neighbour by neighbour.
+  if (neighbors === 8 && [0, 2, 4, 6].every((n) => taps[n]!.exact !== undefined)) {
+    lbp8(data, width, radius, w, h, taps, codes);
+    return { width: w, height: h, codes };
+  }
+  for (const [n, tap] of taps.entries()) {
+    if (tap.exact !== undefined) compareTap(data, width, radius, w, h, tap.exact, 1 << n, codes);
+    else compareInterpolated(data, width, radius, w, h, tap.weights, tap.offsets, 1 << n, codes);
   }
   return { width: w, height: h, codes };
+}
+
+/** One neighbour: a single pixel (`exact`), or four bilinear taps. */
+interface Tap {
+  readonly exact?: number;
+  readonly weights: readonly [number, number, number, number];
+  readonly offsets: readonly [number, number, number, number];
+}
+
+/**
+ * OpenCV's float32 test, bilinear value >= centre, for the near-ties where the float64
+ * estimate (within 1e-3 of the float32 result) cannot decide.
+ */
+function tieAtLeast(
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  weights: readonly number[],
+  centre: number,
+): boolean {
+  const [w1, w2, w3, w4] = weights as [number, number, number, number];
+  const t = f(f(f(f(w1 * a) + f(w2 * b)) + f(w3 * c)) + f(w4 * d));
+  return t > centre || Math.abs(f(t - centre)) < FLT_EPSILON;
+}
+
+/** All eight neighbours of every pixel in one pass (taps 0, 2, 4, 6 exact). */
+function lbp8(
+  data: Uint8Array,
+  width: number,
+  radius: number,
+  w: number,
+  h: number,
+  taps: readonly Tap[],
+  codes: Int32Array,
+): void {
+  const e0 = taps[0]!.exact!, e2 = taps[2]!.exact!, e4 = taps[4]!.exact!, e6 = taps[6]!.exact!;
+  const [a1, b1, c1, d1] = taps[1]!.offsets, [p1, q1, r1, s1] = taps[1]!.weights;
+  const [a3, b3, c3, d3] = taps[3]!.offsets, [p3, q3, r3, s3] = taps[3]!.weights;
+  const [a5, b5, c5, d5] = taps[5]!.offsets, [p5, q5, r5, s5] = taps[5]!.weights;
+  const [a7, b7, c7, d7] = taps[7]!.offsets, [p7, q7, r7, s7] = taps[7]!.weights;
+  const t1 = taps[1]!.weights, t3 = taps[3]!.weights, t5 = taps[5]!.weights;
+  const t7 = taps[7]!.weights;
+  for (let i = 0, out = 0; i < h; i++) {
+    const end = (i + radius) * width + radius + w;
+    for (let at = end - w; at < end; at++, out++) {
+      const centre = data[at]!;
+      let code = 0;
+      if (data[at + e0]! >= centre) code |= 1;
+      if (data[at + e2]! >= centre) code |= 4;
+      if (data[at + e4]! >= centre) code |= 16;
+      if (data[at + e6]! >= centre) code |= 64;
+      // Diagonals: the float64 estimate decides unless it is a near-tie.
+      let v: number;
+      let a = data[at + a1]!, b = data[at + b1]!, c = data[at + c1]!, d = data[at + d1]!;
+      v = p1 * a + q1 * b + r1 * c + s1 * d - centre;
+      if (v > 1e-3 || (v >= -1e-3 && tieAtLeast(a, b, c, d, t1, centre))) code |= 2;
+      a = data[at + a3]!, b = data[at + b3]!, c = data[at + c3]!, d = data[at + d3]!;
+      v = p3 * a + q3 * b + r3 * c + s3 * d - centre;
+      if (v > 1e-3 || (v >= -1e-3 && tieAtLeast(a, b, c, d, t3, centre))) code |= 8;
+      a = data[at + a5]!, b = data[at + b5]!, c = data[at + c5]!, d = data[at + d5]!;
+      v = p5 * a + q5 * b + r5 * c + s5 * d - centre;
+      if (v > 1e-3 || (v >= -1e-3 && tieAtLeast(a, b, c, d, t5, centre))) code |= 32;
+      a = data[at + a7]!, b = data[at + b7]!, c = data[at + c7]!, d = data[at + d7]!;
+      v = p7 * a + q7 * b + r7 * c + s7 * d - centre;
+      if (v > 1e-3 || (v >= -1e-3 && tieAtLeast(a, b, c, d, t7, centre))) code |= 128;
+      codes[out] = code;
+    }
+  }
 }
 
 /**
@@ -130,13 +202,9 @@ function compareInterpolated(
     for (let at = end - w; at < end; at++, out++) {
       const a = data[at + o1]!, b = data[at + o2]!, c = data[at + o3]!, d = data[at + o4]!;
       const centre = data[at]!;
-      // In float64 first: the float32 result is within 1e-3 of it, so only near-ties need
-      // OpenCV's exact float32 sequence.
-      const approx = w1 * a + w2 * b + w3 * c + w4 * d - centre;
-      if (approx > 1e-3) codes[out] = codes[out]! | bit;
-      else if (approx >= -1e-3) {
-        const t = f(f(f(f(w1 * a) + f(w2 * b)) + f(w3 * c)) + f(w4 * d));
-        if (t > centre || Math.abs(f(t - centre)) < FLT_EPSILON) codes[out] = codes[out]! | bit;
+      const v = w1 * a + w2 * b + w3 * c + w4 * d - centre;
+      if (v > 1e-3 || (v >= -1e-3 && tieAtLeast(a, b, c, d, weights, centre))) {
+        codes[out] = codes[out]! | bit;
       }
     }
   }

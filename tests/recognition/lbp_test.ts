@@ -51,3 +51,47 @@ Deno.test("lbpCodes() output is (w-2r)x(h-2r), row-major", () => {
     message: "image: expected at least 3x3 for radius 1, got 2x2",
   });
 });
+
+/** OpenCV's elbp_ written out plainly (float32 steps via Math.fround), as a reference. */
+function referenceCodes(
+  img: { width: number; height: number; data: Uint8Array },
+  r: number,
+  p: number,
+) {
+  const f = Math.fround, out: number[] = [];
+  for (let i = r; i < img.height - r; i++) {
+    for (let j = r; j < img.width - r; j++) {
+      let code = 0;
+      for (let n = 0; n < p; n++) {
+        const x = f(r * Math.cos(2 * Math.PI * n / p)), y = f(-r * Math.sin(2 * Math.PI * n / p));
+        const fx = Math.floor(x), fy = Math.floor(y), cx = Math.ceil(x), cy = Math.ceil(y);
+        const ty = f(y - fy), tx = f(x - fx);
+        const w1 = f(f(1 - tx) * f(1 - ty)), w2 = f(tx * f(1 - ty));
+        const w3 = f(f(1 - tx) * ty), w4 = f(tx * ty);
+        const at = (yy: number, xx: number) => img.data[(i + yy) * img.width + j + xx]!;
+        const t = f(
+          f(f(f(w1 * at(fy, fx)) + f(w2 * at(fy, cx))) + f(w3 * at(cy, fx))) + f(w4 * at(cy, cx)),
+        );
+        const c = at(0, 0);
+        if (t > c || Math.abs(f(t - c)) < 2 ** -23) code |= 1 << n;
+      }
+      out.push(code);
+    }
+  }
+  return out;
+}
+
+Deno.test("lbpCodes() equals a plain elbp_ on real faces, fused 8-neighbour path and general one", async () => {
+  const bytes = await Deno.readFile(
+    new URL("../../../shared/datasets/orl/s7/3.pgm", import.meta.url),
+  );
+  const face = { width: 92, height: 112, data: bytes.subarray(bytes.length - 92 * 112) };
+  for (const [radius, neighbors] of [[1, 8], [2, 8], [1, 4], [2, 12], [3, 16]] as const) {
+    const ours = lbpCodes(face, radius, neighbors);
+    assert.deepEqual(
+      [...ours.codes],
+      referenceCodes(face, radius, neighbors),
+      `r=${radius} p=${neighbors}`,
+    );
+  }
+});
