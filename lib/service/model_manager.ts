@@ -223,7 +223,7 @@ export class ModelManager {
     const save = this.#fileBacked
       ? { gallery: this.#gallery.path, generation, lastFaceId }
       : undefined;
-    for (const algorithm of ALGORITHM_NAMES) {
+    for (const [index, algorithm] of ALGORITHM_NAMES.entries()) {
       const state = this.#state(algorithm);
       if (state.unavailable) {
         if (state.served) {
@@ -275,6 +275,10 @@ export class ModelManager {
         });
       }
       const bytes = result.bytes.length;
+      // After the last model of the run, free the trainer's isolate (its arena and the
+      // gallery it read) before a predictor decodes the new model next to the old one:
+      // that moment is the run's memory peak.
+      if (index === ALGORITHM_NAMES.length - 1) await this.#trainer.recycle();
       await this.#loadPredictors(algorithm, result.bytes);
       state.served = {
         generation,
