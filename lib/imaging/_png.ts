@@ -5,6 +5,7 @@
  */
 import { convertIndexedToRgb, decode } from "fast-png";
 import type { RgbaImage } from "./image.ts";
+import { checkInflatedSize } from "./_inflate_guard.ts";
 
 /** Expands packed 1/2/4-bit greyscale rows to one 0..255 sample per pixel. */
 function unpackLowDepth(data: Uint8Array, width: number, height: number, depth: number) {
@@ -22,8 +23,65 @@ function unpackLowDepth(data: Uint8Array, width: number, height: number, depth: 
   return out;
 }
 
-/** Decodes a PNG file to RGBA. Throws whatever fast-png throws on corrupt input. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+// Adam7 passes: x start, y start, x step, y step (PNG spec 8.2).
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [
+  0,
+  1,
+  1,
+  2,
+]] as const;
+
+/**
+ * Bytes of filtered scanlines the IHDR allows (PNG spec 7.2 and 8.2), or undefined for a
+ * header fast-png will reject anyway.
+ */
+function rawSize(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 29) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const width = view.getUint32(16), height = view.getUint32(20);
+  const depth = bytes[24]!, channels = CHANNELS[bytes[25]!], interlaced = bytes[28] === 1;
+  if (channels === undefined) return undefined;
+  const line = (w: number) => (w > 0 ? 1 + Math.ceil((w * depth * channels) / 8) : 0);
+  if (!interlaced) return height * line(width);
+  let total = 0;
+  for (const [x0, y0, dx, dy] of ADAM7) {
+    const w = Math.ceil((width - x0) / dx), h = Math.ceil((height - y0) / dy);
+    if (w > 0 && h > 0) total += h * line(w);
+  }
+  return total;
+}
+
+/** The concatenated IDAT payloads: the image's zlib stream. */
+function imageData(bytes: Uint8Array): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const parts: Uint8Array[] = [];
+  for (let at = 8; at + 12 <= bytes.length;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (type === "IDAT") {
+      parts.push(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
+    }
+    if (type === "IEND") break;
+    at += 12 + length;
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/**
+ * Decodes a PNG file to RGBA. Image data that inflates far past what the header needs is
+ * refused before fast-png (which inflates it all) sees it; otherwise throws whatever
+ * fast-png throws on corrupt input.
+ */
 export function decodePngRgba(bytes: Uint8Array): RgbaImage {
+  const raw = rawSize(bytes);
+  if (raw !== undefined) checkInflatedSize(imageData(bytes), 2 * raw + 2 ** 20, "PNG image data");
   const png = decode(bytes);
   const { width, height } = png;
   const n = width * height;

@@ -14,7 +14,10 @@
  * @module
  */
 import UTIF from "utif2";
+import { checkInflatedSize } from "./_inflate_guard.ts";
 import {
+  ADOBE_DEFLATE,
+  DEFLATE,
   type Directory,
   first,
   type Layout,
@@ -167,14 +170,17 @@ function packBitsLength(file: Uint8Array, off: number, len: number, limit: numbe
 
 /**
  * Checks that an LZW or PackBits strip or tile expands to the bytes its rows need, and not
- * to far more. Deflate is left to pako unchecked: as with a PNG's IDAT, a small strip can
- * inflate to far more than its rows need before the excess is dropped.
+ * to far more; a Deflate one is inflated under a cap first (pako, inside UTIF, would inflate
+ * a bomb whole before the excess is dropped).
  */
 export function checkChunk(file: Uint8Array, img: Layout, chunk: Chunk, samples: number): void {
   const rowBytes = Math.ceil((chunk.width * img.bps * samples) / 8);
   const need = rowBytes * chunk.rows;
   const limit = rowBytes * chunk.capacity + 4096;
   const { offset, count } = chunk;
+  if (img.compression === DEFLATE || img.compression === ADOBE_DEFLATE) {
+    checkInflatedSize(file.subarray(offset, offset + count), 2 * limit, "TIFF Deflate data");
+  }
   const got = img.compression === LZW
     ? lzwLength(file, offset, count, limit)
     : img.compression === PACKBITS

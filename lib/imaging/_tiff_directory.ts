@@ -43,7 +43,7 @@ export const T = {
 const WANTED = new Set<number>(Object.values(T));
 
 export const NONE = 1, LZW = 5, PACKBITS = 32773;
-const DEFLATE = 8, ADOBE_DEFLATE = 32946;
+export const DEFLATE = 8, ADOBE_DEFLATE = 32946;
 const COMPRESSIONS = new Set([NONE, LZW, DEFLATE, ADOBE_DEFLATE, PACKBITS]);
 const COMPRESSION_NAMES: Record<number, string> = {
   2: "CCITT RLE",

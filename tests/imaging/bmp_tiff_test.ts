@@ -6,6 +6,7 @@ import { decodeGray } from "../../lib/imaging/decode.ts";
 import { random } from "../recognition/_synthetic.ts";
 import type { GrayImage, RgbaImage } from "../../lib/imaging/image.ts";
 import { expectImageError } from "./_data.ts";
+import { deflateSync } from "node:zlib";
 
 const DIR = new URL("../fixtures/bmp_tiff/", import.meta.url);
 const expected: Record<string, { width: number; height: number; sha256: string }> = JSON.parse(
@@ -219,10 +220,15 @@ function lzwTiff(codes: number[]): Uint8Array {
     acc &= (1 << bits) - 1;
   }
   if (bits > 0) strip.push((acc << (8 - bits)) & 0xff);
-  const tags = [[256, 8], [257, 1], [258, 8], [259, 5], [262, 1], [273, 0], [277, 1], [278, 1], [
-    279,
-    strip.length,
-  ]];
+  return oneStripTiff(Uint8Array.from(strip), 5);
+}
+
+/** An 8x1 little-endian greyscale TIFF whose one strip is `strip`, compressed as `compression`. */
+function oneStripTiff(strip: Uint8Array, compression: number): Uint8Array {
+  const tags = [[256, 8], [257, 1], [258, 8], [259, compression], [262, 1], [273, 0], [277, 1], [
+    278,
+    1,
+  ], [279, strip.length]];
   const ifdSize = 2 + tags.length * 12 + 4;
   const out = new Uint8Array(8 + ifdSize + strip.length);
   const view = new DataView(out.buffer);
@@ -237,6 +243,16 @@ function lzwTiff(codes: number[]): Uint8Array {
   out.set(strip, 8 + ifdSize);
   return out;
 }
+
+Deno.test("decodeTiffGray() refuses a Deflate strip that inflates far past its rows (a bomb)", () => {
+  // 8 pixels declared, 64 MiB of zeros in the strip.
+  const bomb = oneStripTiff(new Uint8Array(deflateSync(new Uint8Array(64 * 2 ** 20))), 8);
+  const started = performance.now();
+  expectImageError(() => decodeTiffGray(bomb), "unreadable");
+  assert.ok(performance.now() - started < 1000, "stopped at the cap, not after inflating it all");
+  const fine = oneStripTiff(new Uint8Array(deflateSync(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8))), 8);
+  assert.deepEqual([...decodeTiffGray(fine).data], [1, 2, 3, 4, 5, 6, 7, 8]);
+});
 
 Deno.test("decodeTiffGray() refuses LZW codes that are not yet defined instead of looping", () => {
   // Clear, 'A', then 258 (defined just in time), 260 (one too far), 260.

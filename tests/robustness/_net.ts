@@ -135,10 +135,13 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
  * A well-formed PNG (valid CRCs) whose IHDR claims `width` x `height` 8-bit grey, with a
  * one-row IDAT: a decoder that trusted the header would allocate width*height bytes.
  */
-export function pngClaiming(width: number, height: number): Uint8Array {
-  const ihdr = concat(u32(width), u32(height), new Uint8Array([8, 0, 0, 0, 0]));
+export function pngClaiming(
+  width: number,
+  height: number,
   // zlib stream of a few zero bytes (stored block).
-  const idat = new Uint8Array([0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0, 0, 4, 0, 1]);
+  idat = new Uint8Array([0x78, 0x01, 0x01, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0, 0, 4, 0, 1]),
+): Uint8Array {
+  const ihdr = concat(u32(width), u32(height), new Uint8Array([8, 0, 0, 0, 0]));
   return concat(
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     pngChunk("IHDR", ihdr),

@@ -20,6 +20,7 @@ import {
   tlv,
   utf8,
 } from "./_net.ts";
+import { deflateSync } from "node:zlib";
 
 const OP = { enroll: 1, identify: 2, list: 3, forget: 4, stats: 5 } as const;
 const TAG = { token: 0x0003, name: 0x0004, algorithm: 0x0005, image: 0x8001, data: 0x0008 };
@@ -100,6 +101,13 @@ Deno.test("bad input gets a clear error and neither service falls over", async (
       () => pngClaiming(100_000, 100_000),
       "tooLarge",
       /100000x100000/,
+    ],
+    [
+      // 16x16 declared, 128 MiB of image data in a 128 KB file (ratio 1000:1).
+      "a PNG decompression bomb",
+      () => pngClaiming(16, 16, new Uint8Array(deflateSync(new Uint8Array(128 * 2 ** 20)))),
+      "badRequest",
+      /decompression bomb/,
     ],
     [
       "a JPEG claiming 65535x65535 (the JPEG maximum)",
