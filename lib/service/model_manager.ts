@@ -153,11 +153,11 @@ export class ModelManager {
         while (!this.#closed && this.#trainedGeneration < this.#gallery.generation()) {
           const generation = this.#gallery.generation();
           try {
-            await this.#trainAll(generation);
+            const recycled = await this.#trainAll(generation);
             this.#lastError = undefined;
             // A fresh trainer: the old one's isolate still holds the gallery and training
             // buffers (hundreds of MB at 10,000 faces) until it would next allocate.
-            await this.#trainer.recycle();
+            if (!recycled) await this.#trainer.recycle();
           } catch (error) {
             this.#lastError = error instanceof Error ? error : new Error(String(error));
             this.#log.error("training failed", { generation, error });
@@ -181,7 +181,8 @@ export class ModelManager {
     this.#waiters = still;
   }
 
-  async #trainAll(generation: number): Promise<void> {
+  /** Trains every stale model; true when the trainer was already recycled on the way. */
+  async #trainAll(generation: number): Promise<boolean> {
     this.#refreshAvailability();
     const lastFaceId = this.#gallery.lastFaceId();
     // The gallery goes to the trainer once per run, packed into one transferred buffer, and
@@ -207,7 +208,7 @@ export class ModelManager {
       sent = true;
     };
     try {
-      await this.#trainEach(generation, lastFaceId, sendFaces, releaseFaces);
+      return await this.#trainEach(generation, lastFaceId, sendFaces, releaseFaces);
     } finally {
       await releaseFaces().catch(() => {});
     }
@@ -218,11 +219,12 @@ export class ModelManager {
     lastFaceId: number,
     sendFaces: () => Promise<void>,
     releaseFaces: () => Promise<void>,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // File-backed galleries: the trainer stores each model itself.
     const save = this.#fileBacked
       ? { gallery: this.#gallery.path, generation, lastFaceId }
       : undefined;
+    let recycled = false;
     for (const [index, algorithm] of ALGORITHM_NAMES.entries()) {
       const state = this.#state(algorithm);
       if (state.unavailable) {
@@ -278,7 +280,10 @@ export class ModelManager {
       // After the last model of the run, free the trainer's isolate (its arena and the
       // gallery it read) before a predictor decodes the new model next to the old one:
       // that moment is the run's memory peak.
-      if (index === ALGORITHM_NAMES.length - 1) await this.#trainer.recycle();
+      if (index === ALGORITHM_NAMES.length - 1) {
+        await this.#trainer.recycle();
+        recycled = true;
+      }
       await this.#loadPredictors(algorithm, result.bytes);
       state.served = {
         generation,
@@ -295,6 +300,7 @@ export class ModelManager {
         ...(result.threshold == null ? {} : { threshold: result.threshold.toFixed(1) }),
       });
     }
+    return recycled;
   }
 
   /**
