@@ -372,9 +372,10 @@ const NOTES = `## How the scale targets are met
   client under 1 ms. With one worker that work runs on the otherwise idle second core; with
   two workers on two cores it competes with detection, so the ceiling is 2 x 21 / (21 +
   overhead). The detector keeps its connections to the recognizer alive for identify, list
-  and stats (\`UpstreamPool\`), which saves a TCP handshake on both sides per request and
-  moved the ratio from 1.62-1.66x to 1.65-1.79x (three runs each, this one included). On a
-  shared 2-core machine that straddles the 1.7x target: it is met in some runs, not all.
+  and stats (\`UpstreamPool\`), which saves a TCP handshake on both sides per request: over
+  seven runs since, the ratio ranged from 1.63x to 1.84x (1.62-1.66x in three runs before),
+  lowest in the full \`deno task bench\` runs. On a shared 2-core machine that straddles the
+  1.7x target: it is met in some runs, not in all, and the table above shows this run's.
 - **Why the RSS peak during a retrain at 10,000 faces is close to 1 GiB (971-1106 MiB over
   our last runs).** Serving alone takes about 0.4 GiB. During a retrain the trainer holds the
   10,000 crops it read from SQLite (100 MB plus per-row objects) and its training buffers; its
