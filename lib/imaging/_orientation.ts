@@ -8,6 +8,7 @@
  * @module
  */
 import type { ImageFormat } from "./image.ts";
+import { pngChunks } from "./_png_chunks.ts";
 
 const ORIENTATION_TAG = 0x0112;
 const SHORT = 3;
@@ -60,15 +61,9 @@ function jpegOrientation(bytes: Uint8Array): number {
 
 /** Orientation from a PNG's eXIf chunk before the image data. */
 function pngOrientation(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  for (let at = 8; at + 12 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+  for (const { type, data } of pngChunks(bytes)) {
     if (type === "IDAT" || type === "IEND") return 1;
-    if (type === "eXIf") {
-      return tiffOrientation(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
-    }
-    at += 12 + length;
+    if (type === "eXIf") return tiffOrientation(data);
   }
   return 1;
 }

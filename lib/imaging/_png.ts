@@ -6,6 +6,7 @@
 import { convertIndexedToRgb, decode } from "fast-png";
 import type { RgbaImage } from "./image.ts";
 import { checkInflatedSize } from "./_inflate_guard.ts";
+import { pngChunks } from "./_png_chunks.ts";
 
 /** Expands packed 1/2/4-bit greyscale rows to one 0..255 sample per pixel. */
 function unpackLowDepth(data: Uint8Array, width: number, height: number, depth: number) {
@@ -54,17 +55,7 @@ function rawSize(bytes: Uint8Array): number | undefined {
 
 /** The concatenated IDAT payloads: the image's zlib stream. */
 function imageData(bytes: Uint8Array): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const parts: Uint8Array[] = [];
-  for (let at = 8; at + 12 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    if (type === "IDAT") {
-      parts.push(bytes.subarray(at + 8, Math.min(bytes.length, at + 8 + length)));
-    }
-    if (type === "IEND") break;
-    at += 12 + length;
-  }
+  const parts = [...pngChunks(bytes)].filter((c) => c.type === "IDAT").map((c) => c.data);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {

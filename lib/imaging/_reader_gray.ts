@@ -12,6 +12,7 @@
  * @module
  */
 import type { GrayImage, RgbaImage } from "./image.ts";
+import { pngChunks } from "./_png_chunks.ts";
 
 /** PNG's fixed-point unit for gamma (gAMA stores gamma x 100000). */
 const PNG_FP_1 = 100000;
@@ -24,17 +25,13 @@ const SRGB_GAMMA = 45455;
  * the search (the decoder reports corruption).
  */
 export function readPngGamma(bytes: Uint8Array): number | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let gamma: number | undefined;
-  for (let at = 8; at + 12 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+  for (const { type, length, data } of pngChunks(bytes)) {
     if (type === "IDAT" || type === "IEND") break;
     if (type === "sRGB") return SRGB_GAMMA; // wins over gAMA, as in libpng
-    if (type === "gAMA" && length === 4 && at + 12 <= bytes.length) {
-      gamma = view.getUint32(at + 8);
+    if (type === "gAMA" && length === 4 && data.length === 4) {
+      gamma = new DataView(data.buffer, data.byteOffset, 4).getUint32(0);
     }
-    at += 12 + length;
   }
   return gamma === 0 ? undefined : gamma;
 }
