@@ -12,6 +12,13 @@ export function fixture(name: string): Uint8Array {
   return Deno.readFileSync(new URL(name, FIXTURES));
 }
 
+/** SHA-256 of `bytes` in hex (the fixtures' expected.json files record cv2's pixels so). */
+export async function sha256(bytes: Uint8Array): Promise<string> {
+  // Copied so the digest input is backed by a plain ArrayBuffer, as BufferSource requires.
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(bytes)));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** Largest absolute difference between two equally long arrays. */
 export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);

@@ -5,7 +5,7 @@ import { ImageError } from "../../lib/imaging/errors.ts";
 import { decodeGray } from "../../lib/imaging/decode.ts";
 import { random } from "../recognition/_synthetic.ts";
 import type { GrayImage, RgbaImage } from "../../lib/imaging/image.ts";
-import { expectImageError } from "./_data.ts";
+import { expectImageError, sha256 } from "./_data.ts";
 import { deflateSync } from "node:zlib";
 
 const DIR = new URL("../fixtures/bmp_tiff/", import.meta.url);
@@ -24,11 +24,6 @@ const gray = (name: string, b: Uint8Array): GrayImage =>
 const rgba = (name: string, b: Uint8Array): RgbaImage =>
   isBmp(name) ? decodeBmpRgba(b) : decodeTiffRgba(b);
 const header = (name: string, b: Uint8Array) => isBmp(name) ? readBmpHeader(b) : readTiffHeader(b);
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /** OpenCV imgcodecs' 14-bit RGB-to-grey, which its BMP and TIFF readers use. */
 const cvGray = (r: number, g: number, b: number) => (r * 4899 + g * 9617 + b * 1868 + 8192) >> 14;

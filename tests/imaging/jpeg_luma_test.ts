@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { decodeJpegLumaExact } from "../../lib/imaging/_jpeg_luma.ts";
 import { Rng } from "../../scripts/lib/fuzz_frames.ts";
+import { sha256 } from "./_data.ts";
 
 const FIXTURES = new URL("../fixtures/jpeg/", import.meta.url);
 const SHARED = new URL("../../../shared/datasets/", import.meta.url);
@@ -24,12 +25,6 @@ const MAX_PIXELS = 50_000_000;
 
 function fixture(name: string): Uint8Array {
   return Deno.readFileSync(new URL(name, FIXTURES));
-}
-
-async function sha256(data: Uint8Array): Promise<string> {
-  // Copied so the digest input is backed by a plain ArrayBuffer, as BufferSource requires.
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(data)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Decodes each listed file and returns the names whose result differs from libjpeg's. */

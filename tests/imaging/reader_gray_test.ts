@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
 import { decodeGray } from "../../lib/imaging/decode.ts";
 import { readPngGamma } from "../../lib/imaging/_reader_gray.ts";
+import { sha256 } from "./_data.ts";
 
 const DIR = new URL("../fixtures/reader_gray/", import.meta.url);
 const expected: Record<string, { width: number; height: number; sha256: string }> = JSON.parse(
   await Deno.readTextFile(new URL("expected.json", DIR)),
 );
-
-async function sha256(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new Uint8Array(bytes));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 Deno.test("decodeGray() reads colour PNGs and GIFs as cv2 (libpng) and PIL do, byte for byte", async () => {
   const names = Object.keys(expected);
