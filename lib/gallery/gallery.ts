@@ -36,13 +36,42 @@ export interface StoredModel {
   readonly threshold?: number | null;
 }
 
-/** A face crop to store. */
+/** A face crop to store, with what the detector and the descriptor model added. */
 export interface NewFace {
   readonly width: number;
   readonly height: number;
   readonly pixels: Uint8Array;
+  /** The aligned colour chip, compressed (PNG), when the detector gave landmarks. */
+  readonly chipPng?: Uint8Array;
+  /** The face descriptor and the model that computed it. */
+  readonly embedding?: { readonly model: string; readonly vector: Float32Array };
+  /** The detector's confidence. */
+  readonly score?: number;
+  /** Five landmarks, in source-image pixels, as x0, y0, ..., x4, y4. */
+  readonly landmarks?: readonly number[];
+  /** A label for where the face came from (the file name the client gave). */
+  readonly source?: string;
 }
 
+/** A stored face descriptor. `label` is the owning person's id. */
+export interface StoredEmbedding {
+  readonly id: number;
+  readonly label: number;
+  readonly vector: Float32Array;
+}
+
+/** A stored chip that has no descriptor from `model` yet. */
+export interface PendingChip {
+  readonly id: number;
+  readonly label: number;
+  readonly chipPng: Uint8Array;
+}
+
+/** The schema version this code writes; {@link migrate} brings older files up to it. */
+export const SCHEMA_VERSION = 3;
+
+// Version 1 as first released; migrate() adds what later versions need, so a new file and
+// an upgraded one end up with the same tables.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) STRICT;
 INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', 1), ('generation', 0);
@@ -66,18 +95,66 @@ CREATE TABLE IF NOT EXISTS models (
   generation INTEGER NOT NULL,
   faces INTEGER NOT NULL,
   last_face_id INTEGER NOT NULL,
-  trained_at INTEGER NOT NULL,
-  threshold REAL
+  trained_at INTEGER NOT NULL
 ) STRICT;
 `;
 
-/** Brings a database made by an earlier release up to the current schema. */
+function hasColumn(db: DatabaseSync, table: string, column: string): boolean {
+  const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+  return columns.some((c) => c.name === column);
+}
+
+/**
+ * Brings a database made by an earlier release up to {@link SCHEMA_VERSION}, in one
+ * transaction. Each step checks for what it adds, because schema 2 shipped without
+ * recording its number.
+ */
 function migrate(db: DatabaseSync): void {
-  const columns = db.prepare("PRAGMA table_info(models)").all() as { name: string }[];
-  if (!columns.some((c) => c.name === "threshold")) {
-    // Schema 2: models carry the threshold calibrated on their own gallery.
-    db.exec("ALTER TABLE models ADD COLUMN threshold REAL");
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as {
+    value: number;
+  };
+  const from = Number(row.value);
+  if (from > SCHEMA_VERSION) {
+    throw new GalleryError(
+      "corrupt",
+      `gallery schema ${from} is newer than this release understands (${SCHEMA_VERSION})`,
+    );
   }
+  if (from === SCHEMA_VERSION) return;
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    // 2: models carry the threshold calibrated on their own gallery.
+    if (!hasColumn(db, "models", "threshold")) {
+      db.exec("ALTER TABLE models ADD COLUMN threshold REAL");
+    }
+    // 3: what the dnn recognizer needs beside the grey crop (an aligned colour chip and its
+    // descriptor, tagged with the model that computed it), and what the detector saw.
+    if (!hasColumn(db, "faces", "chip_png")) {
+      db.exec(`
+        ALTER TABLE faces ADD COLUMN chip_png BLOB;
+        ALTER TABLE faces ADD COLUMN embedding BLOB;
+        ALTER TABLE faces ADD COLUMN embedding_model TEXT;
+        ALTER TABLE faces ADD COLUMN score REAL;
+        ALTER TABLE faces ADD COLUMN landmarks TEXT;
+        ALTER TABLE faces ADD COLUMN source TEXT;
+      `);
+    }
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_VERSION);
+    db.exec("COMMIT");
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** A descriptor as stored: its float32 bytes, little-endian (the platform's order). */
+function vectorBytes(vector: Float32Array): Uint8Array {
+  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength).slice();
+}
+
+function bytesVector(bytes: Uint8Array): Float32Array {
+  const copy = bytes.slice();
+  return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 }
 
 /**
@@ -183,6 +260,11 @@ export class Gallery implements Disposable {
           } bytes, got ${face.pixels.length}`,
         );
       }
+      if (face.landmarks && face.landmarks.length !== 10) {
+        throw new TypeError(
+          `face ${i}: expected 10 landmark coordinates, got ${face.landmarks.length}`,
+        );
+      }
     }
     return this.#transaction(() => {
       const now = Date.now();
@@ -192,9 +274,25 @@ export class Gallery implements Disposable {
       };
       const personId = Number(person.id);
       const insert = this.#stmt(
-        "INSERT INTO faces (person_id, width, height, pixels, created_at) VALUES (?, ?, ?, ?, ?)",
+        `INSERT INTO faces (person_id, width, height, pixels, created_at, chip_png, embedding,
+           embedding_model, score, landmarks, source)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const face of faces) insert.run(personId, face.width, face.height, face.pixels, now);
+      for (const face of faces) {
+        insert.run(
+          personId,
+          face.width,
+          face.height,
+          face.pixels,
+          now,
+          face.chipPng ?? null,
+          face.embedding ? vectorBytes(face.embedding.vector) : null,
+          face.embedding?.model ?? null,
+          face.score ?? null,
+          face.landmarks ? JSON.stringify(face.landmarks) : null,
+          face.source ?? null,
+        );
+      }
       const generation = faces.length > 0 ? this.#bump() : this.generation();
       return {
         personId,
@@ -272,6 +370,76 @@ export class Gallery implements Disposable {
       height: Number(r.height),
       pixels: r.pixels,
     }));
+  }
+
+  /**
+   * Every stored descriptor computed by `model`, in id order: what the dnn recognizer
+   * searches. Faces without one (enrolled before chips existed, or by another model) are
+   * left out; {@link embeddingCounts} says how many.
+   */
+  embeddings(model: string): StoredEmbedding[] {
+    const rows = this.#stmt(
+      `SELECT id, person_id, embedding FROM faces
+       WHERE embedding IS NOT NULL AND embedding_model = ? ORDER BY id`,
+    ).all(model) as { id: number; person_id: number; embedding: Uint8Array }[];
+    return rows.map((r) => ({
+      id: Number(r.id),
+      label: Number(r.person_id),
+      vector: bytesVector(r.embedding),
+    }));
+  }
+
+  /**
+   * Faces by what `model` can do with them: `embedded` have its descriptor, `pending` have
+   * a chip but no descriptor of this model yet (they can be re-embedded), `noChip` were
+   * enrolled without a chip (before chips existed, or through the Haar detector) and need
+   * their photo enrolled again.
+   */
+  embeddingCounts(model: string): { embedded: number; pending: number; noChip: number } {
+    const row = this.#stmt(
+      `SELECT
+         SUM(CASE WHEN embedding IS NOT NULL AND embedding_model = ? THEN 1 ELSE 0 END) AS embedded,
+         SUM(CASE WHEN chip_png IS NOT NULL AND (embedding IS NULL OR embedding_model IS NOT ?)
+             THEN 1 ELSE 0 END) AS pending,
+         SUM(CASE WHEN chip_png IS NULL THEN 1 ELSE 0 END) AS no_chip
+       FROM faces`,
+    ).get(model, model) as {
+      embedded: number | null;
+      pending: number | null;
+      no_chip: number | null;
+    };
+    return {
+      embedded: Number(row.embedded ?? 0),
+      pending: Number(row.pending ?? 0),
+      noChip: Number(row.no_chip ?? 0),
+    };
+  }
+
+  /** Up to `limit` chips that have no descriptor from `model`, in id order. */
+  pendingChips(model: string, limit: number): PendingChip[] {
+    const rows = this.#stmt(
+      `SELECT id, person_id, chip_png FROM faces
+       WHERE chip_png IS NOT NULL AND (embedding IS NULL OR embedding_model IS NOT ?)
+       ORDER BY id LIMIT ?`,
+    ).all(model, limit) as { id: number; person_id: number; chip_png: Uint8Array }[];
+    return rows.map((r) => ({ id: Number(r.id), label: Number(r.person_id), chipPng: r.chip_png }));
+  }
+
+  /**
+   * Stores descriptors computed later from stored chips. Faces forgotten meanwhile are
+   * skipped. Does not bump the generation: no person or face changed.
+   */
+  setEmbeddings(model: string, items: readonly { id: number; vector: Float32Array }[]): number {
+    return this.#transaction(() => {
+      const update = this.#stmt(
+        "UPDATE faces SET embedding = ?, embedding_model = ? WHERE id = ?",
+      );
+      let changed = 0;
+      for (const item of items) {
+        changed += Number(update.run(vectorBytes(item.vector), model, item.id).changes);
+      }
+      return changed;
+    });
   }
 
   /** Number of stored faces whose id is at most `maxId`. */

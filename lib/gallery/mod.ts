@@ -2,6 +2,14 @@
  * Durable storage of people, face crops and model snapshots.
  * @module
  */
-export { Gallery, type NewFace, type StoredFace, type StoredModel } from "./gallery.ts";
+export {
+  Gallery,
+  type NewFace,
+  type PendingChip,
+  SCHEMA_VERSION,
+  type StoredEmbedding,
+  type StoredFace,
+  type StoredModel,
+} from "./gallery.ts";
 export { GalleryError, type GalleryErrorCode } from "./errors.ts";
 export { MAX_NAME_BYTES, normalizeName } from "./name.ts";

@@ -9,7 +9,15 @@ import { ALGORITHM_IDS, decodeId, encodeId, MODEL_STATE_IDS } from "./codes.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Field, FieldValue } from "./field.ts";
 import type { FieldGroup, GroupSpec } from "./_field_group.ts";
-import type { AlgorithmName, ModelState, WireBox, WireFace, WireImage } from "./messages.ts";
+import type {
+  AlgorithmName,
+  ModelState,
+  WireBox,
+  WireChip,
+  WireFace,
+  WireImage,
+  WireLandmarks,
+} from "./messages.ts";
 import { type TagName, TAGS } from "./tags.ts";
 
 /** One field. */
@@ -70,6 +78,66 @@ export function readBox(group: FieldGroup): WireBox {
   };
 }
 
+/** Bytes of a LANDMARKS value: five points, x then y, each a big-endian f64. */
+export const LANDMARKS_BYTES = 80;
+
+/** Encodes five landmarks as one LANDMARKS bytes value. */
+export function landmarksValue(points: WireLandmarks): Uint8Array {
+  if (points.length !== 5) {
+    throw new TypeError(`landmarks: expected 5 points, got ${points.length}`);
+  }
+  const bytes = new Uint8Array(LANDMARKS_BYTES);
+  const view = new DataView(bytes.buffer);
+  points.forEach((p, i) => {
+    if (!Number.isFinite(p.x) || !Number.isFinite(p.y)) {
+      throw new RangeError(`landmark ${i}: expected finite coordinates, got (${p.x}, ${p.y})`);
+    }
+    view.setFloat64(i * 16, p.x);
+    view.setFloat64(i * 16 + 8, p.y);
+  });
+  return bytes;
+}
+
+/** Decodes a LANDMARKS bytes value. */
+export function readLandmarks(bytes: Uint8Array): WireLandmarks {
+  if (bytes.length !== LANDMARKS_BYTES) {
+    throw new ProtocolError(
+      `landmarks: expected ${LANDMARKS_BYTES} bytes (5 points of 2 f64), got ${bytes.length}`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const point = (i: number) => {
+    const x = view.getFloat64(i * 16), y = view.getFloat64(i * 16 + 8);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new ProtocolError(`landmark ${i}: expected finite coordinates, got (${x}, ${y})`);
+    }
+    return { x, y };
+  };
+  return [point(0), point(1), point(2), point(3), point(4)];
+}
+
+/** Fields of a CHIP container. */
+export const CHIP_SPEC: GroupSpec = { width: "one", height: "one", pixels: "one" };
+
+function chipField(chip: WireChip): Field {
+  const problem = pixelProblem("chip", chip.width, chip.height, 3, chip.pixels.length);
+  if (problem !== undefined) throw new TypeError(problem);
+  return field("chip", [
+    field("width", chip.width),
+    field("height", chip.height),
+    field("pixels", chip.pixels),
+  ]);
+}
+
+function readChip(group: FieldGroup): WireChip {
+  const width = group.number("width");
+  const height = group.number("height");
+  const pixels = group.bytes("pixels");
+  const problem = pixelProblem("chip", width, height, 3, pixels.length);
+  if (problem !== undefined) throw new ProtocolError(problem);
+  return { width, height, pixels };
+}
+
 /** Fields of a FACE container. */
 export const FACE_SPEC: GroupSpec = {
   width: "one",
@@ -77,6 +145,9 @@ export const FACE_SPEC: GroupSpec = {
   pixels: "one",
   box: "one",
   imageIndex: "one",
+  chip: "optional",
+  landmarks: "optional",
+  score: "optional",
 };
 
 /**
@@ -85,7 +156,7 @@ export const FACE_SPEC: GroupSpec = {
  * @throws {TypeError} when the crop is empty or its pixel count is not `width * height`.
  */
 export function faceField(face: WireFace): Field {
-  const problem = facePixelProblem(face.width, face.height, face.pixels.length);
+  const problem = pixelProblem("face crop", face.width, face.height, 1, face.pixels.length);
   if (problem !== undefined) throw new TypeError(problem);
   return field("face", [
     field("width", face.width),
@@ -93,6 +164,9 @@ export function faceField(face: WireFace): Field {
     field("pixels", face.pixels),
     boxField(face.box),
     field("imageIndex", face.imageIndex),
+    ...(face.chip ? [chipField(face.chip)] : []),
+    ...optionalField("landmarks", face.landmarks && landmarksValue(face.landmarks)),
+    ...optionalField("score", face.score),
   ]);
 }
 
@@ -101,23 +175,36 @@ export function readFace(group: FieldGroup): WireFace {
   const width = group.number("width");
   const height = group.number("height");
   const pixels = group.bytes("pixels");
-  const problem = facePixelProblem(width, height, pixels.length);
+  const problem = pixelProblem("face crop", width, height, 1, pixels.length);
   if (problem !== undefined) throw new ProtocolError(problem);
-  return {
+  const face: WireFace = {
     width,
     height,
     pixels,
     box: readBox(group.group("box", BOX_SPEC)),
     imageIndex: group.number("imageIndex"),
   };
+  if (group.has("chip")) face.chip = readChip(group.group("chip", CHIP_SPEC));
+  const landmarks = group.optionalBytes("landmarks");
+  if (landmarks !== undefined) face.landmarks = readLandmarks(landmarks);
+  const score = group.optionalNumber("score");
+  if (score !== undefined) face.score = score;
+  return face;
 }
 
-function facePixelProblem(width: number, height: number, length: number): string | undefined {
+function pixelProblem(
+  what: string,
+  width: number,
+  height: number,
+  channels: number,
+  length: number,
+): string | undefined {
   if (width < 1 || height < 1) {
-    return `face crop must be at least 1x1, got ${width}x${height}`;
+    return `${what} must be at least 1x1, got ${width}x${height}`;
   }
-  if (length !== width * height) {
-    return `face crop of ${width}x${height} needs ${width * height} pixel bytes, got ${length}`;
+  const need = width * height * channels;
+  if (length !== need) {
+    return `${what} of ${width}x${height} needs ${need} pixel bytes, got ${length}`;
   }
   return undefined;
 }

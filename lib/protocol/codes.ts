@@ -13,6 +13,7 @@ export const ALGORITHM_IDS = {
   eigen: 1,
   fisher: 2,
   lbph: 3,
+  dnn: 4,
 } as const satisfies Record<AlgorithmName, number>;
 
 /** Image outcome ids (tag `outcome`). */

@@ -37,8 +37,15 @@ export const STATUS = {
 /** A status name. */
 export type Status = keyof typeof STATUS;
 
-/** Recognition algorithm ids on the wire. */
-export type AlgorithmName = "eigen" | "fisher" | "lbph";
+/**
+ * Recognition algorithms, in the order they are reported. `dnn` (an aligned deep face
+ * descriptor) is the default; the classic three are OpenCV contrib's `face` module.
+ */
+export const ALGORITHM_NAMES = ["dnn", "eigen", "fisher", "lbph"] as const;
+/** A recognition algorithm id as used on the wire and on the command line. */
+export type AlgorithmName = typeof ALGORITHM_NAMES[number];
+/** The algorithm a request gets when it names none. */
+export const DEFAULT_ALGORITHM: AlgorithmName = "dnn";
 
 /** A face box in source-image pixels. */
 export interface WireBox {
@@ -55,6 +62,25 @@ export interface WireImage {
   data: Uint8Array;
 }
 
+/** A point in source-image pixels (sub-pixel). */
+export interface WirePoint {
+  x: number;
+  y: number;
+}
+
+/**
+ * Five facial landmarks, in the detector's order: the eye on the image's left, the other
+ * eye, the nose tip, the mouth corner on the image's left, the other mouth corner.
+ */
+export type WireLandmarks = [WirePoint, WirePoint, WirePoint, WirePoint, WirePoint];
+
+/** An aligned colour face chip: `width * height * 3` bytes, row-major R, G, B. */
+export interface WireChip {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
 /** A normalised greyscale face crop (detector -> recognizer). */
 export interface WireFace {
   width: number;
@@ -65,6 +91,12 @@ export interface WireFace {
   box: WireBox;
   /** Index of the source image within the request (enroll); 0 for identify. */
   imageIndex: number;
+  /** The face aligned on its landmarks, in colour, for `dnn` (absent from the Haar detector). */
+  chip?: WireChip;
+  /** Landmarks in source-image pixels (absent from the Haar detector). */
+  landmarks?: WireLandmarks;
+  /** The detector's confidence in [0, 1] (absent from the Haar detector). */
+  score?: number;
 }
 
 // ---------------------------------------------------------------- requests
@@ -74,6 +106,11 @@ export interface EnrollRequest {
   /** Optional shared secret (see the security section of the README). */
   token?: string;
   name: string;
+  /**
+   * client -> detector: take the largest face of an image that shows several, instead of
+   * refusing the image.
+   */
+  largest?: boolean;
   /** client -> detector */
   images?: WireImage[];
   /** detector -> recognizer */
@@ -161,6 +198,10 @@ export interface EnrollResponse {
 
 export interface IdentifiedFace {
   box: WireBox;
+  /** The detector's confidence, when the detector gives one. */
+  score?: number;
+  /** Five landmarks in source-image pixels, when the detector gives them. */
+  landmarks?: WireLandmarks;
   /** null when the best distance is over the threshold (unknown). */
   name: string | null;
   distance: number;

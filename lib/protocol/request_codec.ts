@@ -28,7 +28,7 @@ import { encodeFields } from "./tlv_encode.ts";
 
 /** The top-level fields each request allows. */
 const REQUEST_SPECS: { readonly [K in Op]: GroupSpec } = {
-  enroll: { token: "optional", name: "one", image: "many", face: "many" },
+  enroll: { token: "optional", name: "one", largest: "optional", image: "many", face: "many" },
   identify: {
     token: "optional",
     algorithm: "one",
@@ -66,6 +66,7 @@ export function encodeRequest(request: Request, options?: CodecOptions): Uint8Ar
   switch (request.op) {
     case "enroll":
       fields.push(field("name", request.name));
+      if (request.largest) fields.push(field("largest", 1));
       fields.push(...(request.images ?? []).map(imageField));
       fields.push(...(request.faces ?? []).map(faceField));
       break;
@@ -138,7 +139,13 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
   const base = token === undefined ? {} : { token };
   switch (op) {
     case "enroll":
-      return { op, ...base, name: group.string("name"), ...payload(group) };
+      return {
+        op,
+        ...base,
+        name: group.string("name"),
+        ...(readFlag(group, "largest") ? { largest: true } : {}),
+        ...payload(group),
+      };
     case "identify": {
       const threshold = group.optionalNumber("threshold");
       return {
@@ -155,6 +162,13 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
     case "stats":
       return { op, ...base };
   }
+}
+
+function readFlag(group: FieldGroup, name: "largest"): boolean {
+  const value = group.optionalNumber(name);
+  if (value === undefined || value === 0) return false;
+  if (value === 1) return true;
+  throw new ProtocolError(`${name}: expected 0 or 1, got ${value}`);
 }
 
 function payload(group: FieldGroup) {

@@ -9,11 +9,13 @@ import {
   BOX_SPEC,
   boxField,
   field,
+  landmarksValue,
   MODEL_SPEC,
   modelField,
   optionalField,
   readAlgorithm,
   readBox,
+  readLandmarks,
   readModel,
 } from "./_containers.ts";
 import { FieldGroup, type GroupSpec } from "./_field_group.ts";
@@ -61,6 +63,8 @@ const REPORT_SPEC: GroupSpec = {
 };
 const MATCH_SPEC: GroupSpec = {
   box: "one",
+  score: "optional",
+  landmarks: "optional",
   name: "optional",
   distance: "one",
   algorithm: "one",
@@ -286,6 +290,8 @@ function readReport(group: FieldGroup): ImageReport {
 function matchField(face: IdentifiedFace): Field {
   return field("match", [
     boxField(face.box),
+    ...optionalField("score", face.score),
+    ...optionalField("landmarks", face.landmarks && landmarksValue(face.landmarks)),
     ...optionalField("name", face.name ?? undefined),
     field("distance", face.distance),
     algorithmField(face.algorithm),
@@ -297,8 +303,12 @@ function matchField(face: IdentifiedFace): Field {
 }
 
 function readMatch(group: FieldGroup): IdentifiedFace {
+  const score = group.optionalNumber("score");
+  const landmarks = group.optionalBytes("landmarks");
   return {
     box: readBox(group.group("box", BOX_SPEC)),
+    ...(score === undefined ? {} : { score }),
+    ...(landmarks === undefined ? {} : { landmarks: readLandmarks(landmarks) }),
     name: group.optionalString("name") ?? null,
     distance: group.number("distance"),
     algorithm: readAlgorithm(group),

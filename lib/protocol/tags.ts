@@ -38,6 +38,9 @@ export const TAGS = {
   state: 0x0016,
   distance: 0x0017,
   version: 0x0018,
+  score: 0x0019,
+  landmarks: 0x001a,
+  largest: 0x001b,
   image: 0x8001,
   face: 0x8002,
   box: 0x8003,
@@ -46,6 +49,7 @@ export const TAGS = {
   match: 0x8006,
   candidate: 0x8007,
   person: 0x8008,
+  chip: 0x8009,
 } as const;
 /** A tag name. */
 export type TagName = keyof typeof TAGS;
@@ -76,6 +80,9 @@ export const TAG_TYPES: { readonly [K in TagName]: ValueType } = {
   state: "u8",
   distance: "f64",
   version: "string",
+  score: "f64",
+  landmarks: "bytes",
+  largest: "u8",
   image: "container",
   face: "container",
   box: "container",
@@ -84,6 +91,7 @@ export const TAG_TYPES: { readonly [K in TagName]: ValueType } = {
   match: "container",
   candidate: "container",
   person: "container",
+  chip: "container",
 };
 
 /** What the table says about one tag number. */
