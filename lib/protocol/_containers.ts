@@ -148,6 +148,7 @@ export const FACE_SPEC: GroupSpec = {
   chip: "optional",
   landmarks: "optional",
   score: "optional",
+  filename: "optional",
 };
 
 /**
@@ -167,6 +168,7 @@ export function faceField(face: WireFace): Field {
     ...(face.chip ? [chipField(face.chip)] : []),
     ...optionalField("landmarks", face.landmarks && landmarksValue(face.landmarks)),
     ...optionalField("score", face.score),
+    ...optionalField("filename", face.filename),
   ]);
 }
 
@@ -189,6 +191,8 @@ export function readFace(group: FieldGroup): WireFace {
   if (landmarks !== undefined) face.landmarks = readLandmarks(landmarks);
   const score = group.optionalNumber("score");
   if (score !== undefined) face.score = score;
+  const filename = group.optionalString("filename");
+  if (filename !== undefined) face.filename = filename;
   return face;
 }
 

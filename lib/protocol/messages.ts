@@ -97,6 +97,8 @@ export interface WireFace {
   landmarks?: WireLandmarks;
   /** The detector's confidence in [0, 1] (absent from the Haar detector). */
   score?: number;
+  /** The label of the image it came from, as the client gave it (enroll). */
+  filename?: string;
 }
 
 // ---------------------------------------------------------------- requests

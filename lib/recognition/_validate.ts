@@ -10,9 +10,20 @@ export interface ImageSize {
   readonly height: number;
 }
 
-/** Throws unless `image` is a well-formed 8-bit greyscale image (and of `size`, if given). */
-export function checkImage(image: FaceImage, what: string, size?: ImageSize): void {
+/**
+ * Throws unless `image` is a well-formed 8-bit greyscale image (or RGB, with `colour`), and
+ * of `size` when given.
+ */
+export function checkImage(image: FaceImage, what: string, size?: ImageSize, colour = false): void {
   const { width, height, data } = image;
+  const channels = image.channels ?? 1;
+  if (channels !== 1 && !(colour && channels === 3)) {
+    throw new TypeError(
+      `${what}: expected ${
+        colour ? "1 or 3 channels" : "a greyscale image (1 channel)"
+      }, got ${channels}`,
+    );
+  }
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new RangeError(
       `${what}: expected positive integer width and height, got ${width}x${height}`,
@@ -21,9 +32,10 @@ export function checkImage(image: FaceImage, what: string, size?: ImageSize): vo
   if (!(data instanceof Uint8Array)) {
     throw new TypeError(`${what}: expected data as a Uint8Array, got ${describe(data)}`);
   }
-  if (data.length !== width * height) {
+  if (data.length !== width * height * channels) {
     throw new TypeError(
-      `${what}: expected ${width * height} bytes for ${width}x${height}, got ${data.length}`,
+      `${what}: expected ${width * height * channels} bytes for ${width}x${height}` +
+        `${channels === 3 ? " RGB" : ""}, got ${data.length}`,
     );
   }
   if (size !== undefined && (width !== size.width || height !== size.height)) {
@@ -41,6 +53,7 @@ export function checkTrainingSet(
   images: readonly FaceImage[],
   labels: readonly number[],
   size?: ImageSize,
+  colour = false,
 ): ImageSize {
   if (images.length !== labels.length) {
     throw new TypeError(
@@ -50,7 +63,7 @@ export function checkTrainingSet(
   const first = images[0];
   if (first === undefined) throw new RangeError("images: expected at least 1 image, got 0");
   const expected = size ?? { width: first.width, height: first.height };
-  images.forEach((image, i) => checkImage(image, `images[${i}]`, expected));
+  images.forEach((image, i) => checkImage(image, `images[${i}]`, expected, colour));
   labels.forEach((label, i) => {
     if (!Number.isInteger(label) || label < -(2 ** 31) || label >= 2 ** 31) {
       throw new RangeError(`labels[${i}]: expected an int32 integer, got ${label}`);

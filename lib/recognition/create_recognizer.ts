@@ -8,6 +8,7 @@ import { FisherfacesRecognizer } from "./fisherfaces.ts";
 import { LbphRecognizer, type SharedLbphModel } from "./lbph.ts";
 import { type SharedSubspaceModel, SubspaceRecognizer } from "./subspace_recognizer.ts";
 import { readHeader } from "./model_file.ts";
+import { DnnRecognizer, type Embedder } from "./dnn.ts";
 
 /**
  * An untrained recognizer with OpenCV's default parameters.
@@ -18,8 +19,16 @@ import { readHeader } from "./model_file.ts";
  * console.assert(createRecognizer("lbph").supportsUpdate);
  * ```
  */
-export function createRecognizer(algorithm: Algorithm): Recognizer {
+export function createRecognizer(
+  algorithm: Algorithm,
+  options: { embedder?: Embedder } = {},
+): Recognizer {
   switch (algorithm) {
+    case "dnn":
+      if (!options.embedder) {
+        throw new TypeError('createRecognizer("dnn"): expected options.embedder, got none');
+      }
+      return new DnnRecognizer(options.embedder);
     case "eigen":
       return new EigenfacesRecognizer();
     case "fisher":
@@ -48,10 +57,12 @@ export function createRecognizer(algorithm: Algorithm): Recognizer {
  */
 export function loadRecognizer(
   bytes: Uint8Array,
-  options: { inSharedMemory?: boolean } = {},
+  options: { inSharedMemory?: boolean; embedder?: Embedder } = {},
 ): Recognizer {
   const { header } = readHeader(bytes); // the class's load() verifies the checksum
   switch (header.algorithm) {
+    case "dnn":
+      return DnnRecognizer.load(bytes, options.embedder);
     case "eigen":
       return EigenfacesRecognizer.load(bytes);
     case "fisher":

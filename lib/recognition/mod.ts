@@ -7,6 +7,8 @@
  */
 export * from "./recognizer.ts";
 export * from "./errors.ts";
+export { DnnRecognizer, type Embedder } from "./dnn.ts";
+export { EmbeddingIndex } from "./embedding_index.ts";
 export { EigenfacesRecognizer } from "./eigenfaces.ts";
 export { FisherfacesRecognizer } from "./fisherfaces.ts";
 export {

@@ -6,7 +6,7 @@
  * |---|---|---|
  * | 0 | 4 | magic `FRCM` |
  * | 4 | 2 | format version (2; version 1 files are still read) |
- * | 6 | 1 | algorithm id: 1 eigen, 2 fisher, 3 lbph |
+ * | 6 | 1 | algorithm id: 1 eigen, 2 fisher, 3 lbph, 4 dnn |
  * | 7 | 1 | flags (0) |
  * | 8 | 4 | image width |
  * | 12 | 4 | image height |
@@ -34,7 +34,12 @@ export const MODEL_VERSION = 2;
 /** The oldest format version this code reads. */
 export const MIN_MODEL_VERSION = 1;
 /** Algorithm ids in the header. */
-export const MODEL_ALGORITHM_IDS = { eigen: 1, fisher: 2, lbph: 3 } as const satisfies Record<
+export const MODEL_ALGORITHM_IDS = {
+  eigen: 1,
+  fisher: 2,
+  lbph: 3,
+  dnn: 4,
+} as const satisfies Record<
   Algorithm,
   number
 >;
@@ -123,7 +128,7 @@ export function readHeader(bytes: Uint8Array): { header: ModelHeader; bodyLength
     MODEL_ALGORITHM_IDS[a] === id
   );
   if (algorithm === undefined) {
-    throw new ModelFileError(`unknown algorithm id in model file: expected 1, 2 or 3, got ${id}`);
+    throw new ModelFileError(`unknown algorithm id in model file: expected 1 to 4, got ${id}`);
   }
   r.u8("flags");
   const width = r.u32("width"), height = r.u32("height");

@@ -8,16 +8,28 @@
  * @module
  */
 
-/** Algorithm ids, as used on the wire, in model files and on the command line. */
-export const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+/**
+ * The classic algorithms of OpenCV contrib's `face` module, which learn from greyscale
+ * crops and are kept at parity with it.
+ */
+export const CLASSIC_ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+/** Every algorithm id, as used on the wire, in model files and on the command line. */
+export const ALGORITHMS = ["dnn", ...CLASSIC_ALGORITHMS] as const;
 /** One of {@link ALGORITHMS}. */
 export type Algorithm = typeof ALGORITHMS[number];
+/** One of {@link CLASSIC_ALGORITHMS}. */
+export type ClassicAlgorithm = typeof CLASSIC_ALGORITHMS[number];
 
-/** An 8-bit greyscale face image, row-major, `data.length === width * height`. */
+/**
+ * An 8-bit face image, row-major: greyscale (`data.length === width * height`) for the
+ * classic algorithms, or RGB with `channels: 3` (an aligned chip) for `dnn`.
+ */
 export interface FaceImage {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
+  /** 1 (grey, the default) or 3 (R, G, B). */
+  readonly channels?: 1 | 3;
 }
 
 /** One candidate identity: a trained label and its distance (lower is closer). */

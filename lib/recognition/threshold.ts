@@ -14,6 +14,7 @@ import type { Algorithm, Candidate } from "./recognizer.ts";
  * (`selfCalibratedThreshold`) and uses the Fisher value here only when that is impossible.
  */
 export const DEFAULT_THRESHOLDS: Readonly<Record<Algorithm, number>> = Object.freeze({
+  dnn: 0.45,
   eigen: 2200,
   fisher: 530,
   lbph: 73,

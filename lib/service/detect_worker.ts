@@ -1,13 +1,34 @@
 /**
- * Worker: decodes one image, finds its faces with the Haar cascade and cuts each into a
- * normalised greyscale crop. Runs in its own isolate with its own OpenCV instance.
+ * Worker: decodes one image, finds its faces (YuNet by default, or the Haar cascade) and
+ * cuts each into what the recognizer needs: a normalised greyscale crop for the classic
+ * algorithms and, when the detector gives landmarks, an aligned colour chip for `dnn`.
+ * Runs in its own isolate with its own OpenCV instance.
  * @module
  */
 import { loadOpenCV } from "../../wasm/opencv.ts";
-import { HaarDetector } from "../detection/mod.ts";
-import { cropAndResize, decodeGray } from "../imaging/mod.ts";
+import {
+  alignChip,
+  type DetectedFace,
+  HaarDetector,
+  type Landmarks,
+  YunetDetector,
+  type YunetOptions,
+} from "../detection/mod.ts";
+import { cropAndResize, decodeGray, decodeImage, toGray } from "../imaging/mod.ts";
 import { type Box, FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import { serveWorker, transferable } from "./worker_host.ts";
+
+/** Face detectors the detector service can run. */
+export const FACE_DETECTORS = ["yunet", "haar"] as const;
+/** One of {@link FACE_DETECTORS}. */
+export type FaceDetectorName = typeof FACE_DETECTORS[number];
+
+/** What each detection worker is started with. */
+export interface DetectConfig {
+  detector: FaceDetectorName;
+  /** YuNet's thresholds and bounded input size (ignored by Haar). */
+  yunet: YunetOptions;
+}
 
 /** A job for this worker. */
 export interface AnalyzeJob {
@@ -16,27 +37,74 @@ export interface AnalyzeJob {
   limits: { maxWidth: number; maxHeight: number; maxPixels: number };
   /** Crops to return at most (faces beyond it are still counted). */
   maxCrops: number;
+  /** Whether to cut aligned colour chips too (for faces with landmarks). */
+  chips: boolean;
 }
 
-/** What the worker returns: every face box, largest first, and crops of the first ones. */
+/** One face the worker found, with its cut-outs when it is among the first `maxCrops`. */
+export interface AnalyzedFace {
+  box: Box;
+  score?: number;
+  landmarks?: Landmarks;
+}
+
+/** What the worker returns: every face, largest first, and cut-outs of the first ones. */
 export interface AnalyzeResult {
   width: number;
   height: number;
-  boxes: Box[];
+  faces: AnalyzedFace[];
+  /** Grey `FACE_WIDTH x FACE_HEIGHT` crops of the first faces. */
   crops: Uint8Array[];
+  /** `CHIP_SIZE`² RGB chips of the first faces, where they have landmarks and were asked for. */
+  chips: (Uint8Array | undefined)[];
+  /** Side of the chips. */
+  chipSize: number;
 }
 
-serveWorker(async () => {
+/** The side of the aligned chips the `dnn` descriptor takes. */
+export const CHIP_SIZE = 150;
+
+serveWorker(async (raw) => {
+  const config = raw as DetectConfig;
   const { cv } = await loadOpenCV();
-  const detector = await HaarDetector.create();
-  return (raw) => {
-    const job = raw as AnalyzeJob;
-    const gray = decodeGray(job.data, job.limits);
-    const boxes = detector.detect(gray);
-    const crops = boxes.slice(0, job.maxCrops).map((box) =>
-      cropAndResize(cv, gray, box, FACE_WIDTH, FACE_HEIGHT).data
+  const haar = config.detector === "haar" ? await HaarDetector.create() : undefined;
+  const yunet = config.detector === "yunet" ? await YunetDetector.create() : undefined;
+  return (rawJob) => {
+    const job = rawJob as AnalyzeJob;
+    let faces: DetectedFace[];
+    let gray;
+    let rgba;
+    if (haar) {
+      // The parity path: the same grey as cv2.imread, the native tool's cascade.
+      gray = decodeGray(job.data, job.limits);
+      faces = haar.detect(gray).map((box) => ({ box }));
+    } else {
+      rgba = decodeImage(job.data, job.limits);
+      gray = toGray(rgba);
+      faces = yunet!.detect(rgba, config.yunet);
+    }
+    const first = faces.slice(0, job.maxCrops);
+    const crops = first.map((f) => cropAndResize(cv, gray, f.box, FACE_WIDTH, FACE_HEIGHT).data);
+    const chips = first.map((f) =>
+      job.chips && rgba && f.landmarks
+        ? alignChip(cv, rgba, f.landmarks, CHIP_SIZE).data
+        : undefined
     );
-    const result: AnalyzeResult = { width: gray.width, height: gray.height, boxes, crops };
-    return transferable(result, crops.map((c) => c.buffer as ArrayBuffer));
+    const result: AnalyzeResult = {
+      width: gray.width,
+      height: gray.height,
+      faces: faces.map((f) => ({
+        box: f.box,
+        ...(f.score === undefined ? {} : { score: f.score }),
+        ...(f.landmarks === undefined ? {} : { landmarks: f.landmarks }),
+      })),
+      crops,
+      chips,
+      chipSize: CHIP_SIZE,
+    };
+    const buffers = [...crops, ...chips.filter((c) => c !== undefined)].map((c) =>
+      c.buffer as ArrayBuffer
+    );
+    return transferable(result, buffers);
   };
 });

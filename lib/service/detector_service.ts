@@ -15,8 +15,9 @@ import type {
   Request,
   Response,
   WireFace,
+  WireLandmarks,
 } from "../protocol/messages.ts";
-import type { AnalyzeJob, AnalyzeResult } from "./detect_worker.ts";
+import type { AnalyzeJob, AnalyzeResult, DetectConfig } from "./detect_worker.ts";
 import { ServiceError, statusOf } from "./errors.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
@@ -29,6 +30,8 @@ export interface DetectorServiceOptions {
   /** Token to present to the recognizer, if it requires one. */
   recognizerToken?: string;
   workers: number;
+  /** Which face detector the workers run, and its options. */
+  detection: DetectConfig;
   limits: ServiceLimits;
   log: Logger;
 }
@@ -49,7 +52,11 @@ export class DetectorService implements AsyncDisposable {
 
   /** Starts the decoding/detection workers. */
   static async start(options: DetectorServiceOptions): Promise<DetectorService> {
-    const pool = await WorkerPool.start(WORKER_URL, { size: options.workers, name: "detection" });
+    const pool = await WorkerPool.start(WORKER_URL, {
+      size: options.workers,
+      name: "detection",
+      init: options.detection,
+    });
     return new DetectorService(pool, options);
   }
 
@@ -83,7 +90,7 @@ export class DetectorService implements AsyncDisposable {
     return this.#upstream.call(call, { ...options, timeoutMs: limits.queryTimeoutMs });
   }
 
-  #analyze(data: Uint8Array, maxCrops: number): Promise<AnalyzeResult> {
+  #analyze(data: Uint8Array, maxCrops: number, chips: boolean): Promise<AnalyzeResult> {
     const { limits } = this.#options;
     // A copy: `data` is a view into the whole request frame, which would otherwise be
     // cloned into the worker once per image.
@@ -97,6 +104,7 @@ export class DetectorService implements AsyncDisposable {
         maxPixels: limits.maxImagePixels,
       },
       maxCrops,
+      chips,
     };
     return this.#pool.run<AnalyzeResult>(job, [own.buffer]);
   }
@@ -112,7 +120,9 @@ export class DetectorService implements AsyncDisposable {
         `enroll: at most ${maxImagesPerRequest} images per request, got ${images.length}`,
       );
     }
-    const results = await Promise.allSettled(images.map((image) => this.#analyze(image.data, 1)));
+    const results = await Promise.allSettled(
+      images.map((image) => this.#analyze(image.data, 1, true)),
+    );
     const reports: ImageReport[] = [];
     const faces: WireFace[] = [];
     results.forEach((result, index) => {
@@ -122,25 +132,29 @@ export class DetectorService implements AsyncDisposable {
         reports.push({ index, outcome: "unreadable", faces: 0, message: result.reason.message });
         return;
       }
-      const { boxes, crops } = result.value;
-      if (boxes.length === 0) {
+      const analysis = result.value;
+      const found = analysis.faces.length;
+      if (found === 0) {
         reports.push({ index, outcome: "no_face", faces: 0, data: images[index]!.data });
-      } else if (boxes.length > 1) {
+      } else if (found > 1 && !request.largest) {
         reports.push({
           index,
           outcome: "several_faces",
-          faces: boxes.length,
-          message: `found ${boxes.length} faces; an enrollment image must show exactly one person`,
+          faces: found,
+          message: `found ${found} faces; an enrollment image must show exactly one person ` +
+            `(enroll --largest takes the largest face)`,
         });
       } else {
-        reports.push({ index, outcome: "stored", faces: 1 });
-        faces.push({
-          width: FACE_WIDTH,
-          height: FACE_HEIGHT,
-          pixels: crops[0]!,
-          box: boxes[0]!,
-          imageIndex: index,
+        // Faces come largest first, so with --largest the first one is the one to keep.
+        reports.push({
+          index,
+          outcome: "stored",
+          faces: found,
+          ...(found > 1
+            ? { message: `took the largest of ${found} faces; ignored ${found - 1}` }
+            : {}),
         });
+        faces.push(wireFace(analysis, 0, index, images[index]!.filename));
       }
     });
     if (faces.length === 0) {
@@ -172,8 +186,12 @@ export class DetectorService implements AsyncDisposable {
     }
     const image = images[0]!;
     const { maxFacesPerImage } = this.#options.limits;
-    const analysis = await this.#analyze(image.data, maxFacesPerImage);
-    if (analysis.boxes.length === 0) {
+    const analysis = await this.#analyze(
+      image.data,
+      maxFacesPerImage,
+      request.algorithm === "dnn",
+    );
+    if (analysis.faces.length === 0) {
       const none: IdentifyResponse = {
         op: "identify",
         status: "ok",
@@ -184,13 +202,7 @@ export class DetectorService implements AsyncDisposable {
       };
       return none;
     }
-    const faces: WireFace[] = analysis.crops.map((pixels, i) => ({
-      width: FACE_WIDTH,
-      height: FACE_HEIGHT,
-      pixels,
-      box: analysis.boxes[i]!,
-      imageIndex: 0,
-    }));
+    const faces: WireFace[] = analysis.crops.map((_, i) => wireFace(analysis, i, 0));
     const reply = await this.#forward({
       op: "identify",
       algorithm: request.algorithm,
@@ -211,4 +223,28 @@ export class DetectorService implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The FACE the recognizer gets for face `i` of an analysed image. */
+function wireFace(
+  analysis: AnalyzeResult,
+  i: number,
+  imageIndex: number,
+  filename?: string,
+): WireFace {
+  const found = analysis.faces[i]!;
+  const chip = analysis.chips[i];
+  return {
+    width: FACE_WIDTH,
+    height: FACE_HEIGHT,
+    pixels: analysis.crops[i]!,
+    box: found.box,
+    imageIndex,
+    ...(chip
+      ? { chip: { width: analysis.chipSize, height: analysis.chipSize, pixels: chip } }
+      : {}),
+    ...(found.landmarks ? { landmarks: [...found.landmarks] as WireLandmarks } : {}),
+    ...(found.score === undefined ? {} : { score: found.score }),
+    ...(filename === undefined ? {} : { filename }),
+  };
 }
