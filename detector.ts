@@ -4,6 +4,11 @@
  * @module
  */
 import { parseServerArgs, SERVER_FLAGS_HELP } from "./lib/cli/server_flags.ts";
+import {
+  DETECTION_FLAGS,
+  DETECTION_FLAGS_HELP,
+  detectionConfig,
+} from "./lib/cli/detection_flags.ts";
 import { runServer } from "./lib/cli/run_server.ts";
 import { EXIT_USAGE, UsageError } from "./lib/cli/usage_error.ts";
 import { DetectorService } from "./lib/service/detector_service.ts";
@@ -14,6 +19,7 @@ const HELP = `Usage: detector [--port 7001] [--recognizer HOST:PORT] [options]
   --recognizer H:P     where the recognizer listens (default 127.0.0.1:7002)
   --recognizer-tls     connect to the recognizer over TLS
   --ca FILE            trust this PEM CA for the recognizer's certificate (implies TLS)
+${DETECTION_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}
 The token (--token / $FACEREC_TOKEN) is both required from clients and sent on to the recognizer.`;
 
@@ -22,6 +28,7 @@ try {
     recognizer: { type: "string", default: "127.0.0.1:7002" },
     "recognizer-tls": { type: "boolean", default: false },
     ca: { type: "string" },
+    ...DETECTION_FLAGS,
   }, 7001);
   if (help) {
     console.log(HELP);
@@ -42,6 +49,7 @@ try {
     recognizer,
     recognizerToken: settings.token,
     workers: settings.workers,
+    detection: detectionConfig(values),
     limits: settings.limits,
     log,
   });

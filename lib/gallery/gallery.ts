@@ -250,7 +250,15 @@ export class Gallery implements Disposable {
   addFaces(
     rawName: string,
     faces: readonly NewFace[],
-  ): { personId: number; name: string; stored: number; personFaces: number; generation: number } {
+  ): {
+    personId: number;
+    name: string;
+    stored: number;
+    personFaces: number;
+    generation: number;
+    /** Ids of the stored faces, in the order given. */
+    ids: number[];
+  } {
     const name = normalizeName(rawName);
     for (const [i, face] of faces.entries()) {
       if (face.pixels.length !== face.width * face.height) {
@@ -278,8 +286,9 @@ export class Gallery implements Disposable {
            embedding_model, score, landmarks, source)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
+      const ids: number[] = [];
       for (const face of faces) {
-        insert.run(
+        const { lastInsertRowid } = insert.run(
           personId,
           face.width,
           face.height,
@@ -292,6 +301,7 @@ export class Gallery implements Disposable {
           face.landmarks ? JSON.stringify(face.landmarks) : null,
           face.source ?? null,
         );
+        ids.push(Number(lastInsertRowid));
       }
       const generation = faces.length > 0 ? this.#bump() : this.generation();
       return {
@@ -300,6 +310,7 @@ export class Gallery implements Disposable {
         stored: faces.length,
         personFaces: this.#countFaces(personId),
         generation,
+        ids,
       };
     });
   }
@@ -312,7 +323,9 @@ export class Gallery implements Disposable {
   }
 
   /** Removes a person and all their faces. Throws `not_found` if there is no such person. */
-  forget(rawName: string): { name: string; removedFaces: number; generation: number } {
+  forget(
+    rawName: string,
+  ): { name: string; personId: number; removedFaces: number; generation: number } {
     const name = normalizeName(rawName);
     return this.#transaction(() => {
       const person = this.#stmt("SELECT id FROM people WHERE name = ?").get(name) as
@@ -322,7 +335,7 @@ export class Gallery implements Disposable {
       const removedFaces = this.#countFaces(Number(person.id));
       this.#stmt("DELETE FROM faces WHERE person_id = ?").run(person.id);
       this.#stmt("DELETE FROM people WHERE id = ?").run(person.id);
-      return { name, removedFaces, generation: this.#bump() };
+      return { name, personId: Number(person.id), removedFaces, generation: this.#bump() };
     });
   }
 

@@ -4,7 +4,7 @@
  */
 import { encode as encodePngData } from "fast-png";
 import jpeg from "jpeg-js";
-import type { RgbaImage } from "./image.ts";
+import type { RgbaImage, RgbImage } from "./image.ts";
 
 function checkRgba(img: RgbaImage): void {
   const { width, height, data } = img;
@@ -37,6 +37,57 @@ export function encodePng(img: RgbaImage): Uint8Array {
     depth: 8,
     channels: 4,
   });
+}
+
+/**
+ * Encodes RGB (3 bytes per pixel) as an 8-bit RGB PNG (lossless): how the gallery keeps
+ * aligned face chips.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeImage } from "./decode.ts";
+ * import { encodeRgbPng } from "./encode.ts";
+ * const png = encodeRgbPng({ width: 1, height: 1, data: Uint8Array.of(10, 20, 30) });
+ * assert.deepEqual(decodeImage(png).data, Uint8Array.of(10, 20, 30, 255));
+ * ```
+ */
+export function encodeRgbPng(img: RgbImage): Uint8Array {
+  const { width, height, data } = img;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new RangeError(`expected positive integer image dimensions, got ${width}x${height}`);
+  }
+  if (data.length !== width * height * 3) {
+    throw new RangeError(
+      `expected ${width * height * 3} RGB bytes for ${width}x${height}, got ${data.length}`,
+    );
+  }
+  return encodePngData({ width, height, data, depth: 8, channels: 3 });
+}
+
+/** Drops the alpha channel. */
+export function rgbaToRgb(img: RgbaImage): RgbImage {
+  const n = img.width * img.height;
+  const out = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n * 4; i += 4, j += 3) {
+    out[j] = img.data[i]!;
+    out[j + 1] = img.data[i + 1]!;
+    out[j + 2] = img.data[i + 2]!;
+  }
+  return { width: img.width, height: img.height, data: out };
+}
+
+/** Adds an opaque alpha channel. */
+export function rgbToRgba(img: RgbImage): RgbaImage {
+  const n = img.width * img.height;
+  const out = new Uint8Array(n * 4);
+  for (let i = 0, j = 0; j < n * 3; i += 4, j += 3) {
+    out[i] = img.data[j]!;
+    out[i + 1] = img.data[j + 1]!;
+    out[i + 2] = img.data[j + 2]!;
+    out[i + 3] = 255;
+  }
+  return { width: img.width, height: img.height, data: out };
 }
 
 /**

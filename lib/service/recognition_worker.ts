@@ -18,6 +18,21 @@ import {
 } from "../recognition/mod.ts";
 import { serveWorker, transferable } from "./worker_host.ts";
 import { Gallery, type StoredFace } from "../gallery/mod.ts";
+import { FaceDescriptor } from "../recognition/face_descriptor.ts";
+import { decodeImage, encodeRgbPng, rgbaToRgb, type RgbImage } from "../imaging/mod.ts";
+
+/** An aligned RGB chip as sent to this worker. */
+export interface ChipJob {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+}
+
+/** What an `embed` job returns: one descriptor per chip, and the chips as PNG if asked. */
+export interface Embedded {
+  vectors: Float32Array[];
+  pngs: Uint8Array[];
+}
 
 /** A face as sent to this worker. */
 interface FaceJob {
@@ -71,7 +86,13 @@ export type RecognitionJob =
   /** Uses a model another worker loaded and shared (no copy). */
   | { type: "adopt"; algorithm: Algorithm; model: SharedModel }
   | { type: "drop"; algorithm: Algorithm }
-  | { type: "predict"; algorithm: Algorithm; faces: FaceJob[]; limit: number };
+  | { type: "predict"; algorithm: Algorithm; faces: FaceJob[]; limit: number }
+  /** Loads the descriptor network now (it loads on first use otherwise): a warm start. */
+  | { type: "loadDescriptor" }
+  /** Descriptors of aligned chips; with `png`, the chips compressed for storage too. */
+  | { type: "embed"; chips: ChipJob[]; png: boolean }
+  /** Descriptors of stored chips (PNG), to re-embed a gallery with a new model. */
+  | { type: "embedPng"; pngs: Uint8Array[] };
 
 const image = (f: FaceJob): FaceImage => ({ width: f.width, height: f.height, data: f.pixels });
 const stored = (f: StoredFace): FaceImage => ({
@@ -112,6 +133,14 @@ function calibrate(
 
 serveWorker(() => {
   const models = new Map<Algorithm, Recognizer>();
+  // The network costs about 150 MB per isolate: only workers that embed load it.
+  let descriptor: Promise<FaceDescriptor> | undefined;
+  const network = () => descriptor ??= FaceDescriptor.create();
+  const embedded = (vectors: Float32Array[], pngs: Uint8Array[]) =>
+    transferable({ vectors, pngs } satisfies Embedded, [
+      ...vectors.map((v) => v.buffer as ArrayBuffer),
+      ...pngs.map((p) => p.buffer as ArrayBuffer),
+    ]);
   let held: { images: FaceImage[]; labels: number[] } | undefined;
   const trained = (model: Recognizer, save?: SaveTo, threshold: number | null = null) => {
     const bytes = model.save();
@@ -131,9 +160,27 @@ serveWorker(() => {
       bytes.buffer as ArrayBuffer,
     ]);
   };
-  return Promise.resolve((raw: unknown) => {
+  return Promise.resolve(async (raw: unknown) => {
     const job = raw as RecognitionJob;
     switch (job.type) {
+      case "loadDescriptor":
+        await network();
+        return true;
+      case "embed": {
+        const net = await network();
+        const chips: RgbImage[] = job.chips.map((c) => ({
+          width: c.width,
+          height: c.height,
+          data: c.pixels,
+        }));
+        const vectors = net.computeBatch(chips);
+        return embedded(vectors, job.png ? chips.map(encodeRgbPng) : []);
+      }
+      case "embedPng": {
+        const net = await network();
+        const chips = job.pngs.map((png) => rgbaToRgb(decodeImage(png)));
+        return embedded(net.computeBatch(chips), []);
+      }
       case "faces":
         held = unpack(job.faces);
         return true;

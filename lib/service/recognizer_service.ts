@@ -4,7 +4,7 @@
  * It never sees encoded images; the detector sends it normalised crops.
  * @module
  */
-import { Gallery } from "../gallery/mod.ts";
+import { Gallery, normalizeName } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollRequest,
@@ -18,10 +18,12 @@ import type {
   WireFace,
 } from "../protocol/messages.ts";
 import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
+import { CHIP_SIZE, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
+import { DnnModel } from "./dnn_model.ts";
 import { ServiceError } from "./errors.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { ModelManager } from "./model_manager.ts";
+import { ModelManager, ModelNotReadyError } from "./model_manager.ts";
 import { VERSION } from "./version.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -47,6 +49,7 @@ const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
 export class RecognizerService implements AsyncDisposable {
   readonly #gallery: Gallery;
   readonly #models: ModelManager;
+  readonly #dnn: DnnModel;
   readonly #pools: WorkerPool[];
   readonly #limits: ServiceLimits;
   #closed = false;
@@ -54,11 +57,13 @@ export class RecognizerService implements AsyncDisposable {
   private constructor(
     gallery: Gallery,
     models: ModelManager,
+    dnn: DnnModel,
     pools: WorkerPool[],
     limits: ServiceLimits,
   ) {
     this.#gallery = gallery;
     this.#models = models;
+    this.#dnn = dnn;
     this.#pools = pools;
     this.#limits = limits;
   }
@@ -75,8 +80,9 @@ export class RecognizerService implements AsyncDisposable {
       ]);
       pools.push(trainer, predictors);
       const models = new ModelManager(gallery, trainer, predictors, options.log);
-      await models.start();
-      return new RecognizerService(gallery, models, pools, options.limits);
+      const dnn = new DnnModel(gallery, predictors, options.log);
+      await Promise.all([models.start(), dnn.start()]);
+      return new RecognizerService(gallery, models, dnn, pools, options.limits);
     } catch (error) {
       for (const pool of pools) pool.close();
       gallery.close();
@@ -103,11 +109,16 @@ export class RecognizerService implements AsyncDisposable {
           version: VERSION,
           people: counts.people,
           faces: counts.faces,
-          models: this.#models.states(),
+          models: this.#states(),
         });
       }
     }
   };
+
+  /** Every model's state: dnn first, then the classic three. */
+  #states() {
+    return [this.#dnn.state(), ...this.#models.states()];
+  }
 
   #checkFaces(request: EnrollRequest | IdentifyRequest): WireFace[] {
     const { op } = request;
@@ -128,6 +139,13 @@ export class RecognizerService implements AsyncDisposable {
           `${op}: face ${i} must be ${FACE_WIDTH}x${FACE_HEIGHT}, got ${face.width}x${face.height}`,
         );
       }
+      const chip = face.chip;
+      if (chip && (chip.width !== CHIP_SIZE || chip.height !== CHIP_SIZE)) {
+        throw new ServiceError(
+          "badRequest",
+          `${op}: face ${i}'s chip must be ${CHIP_SIZE}x${CHIP_SIZE}, got ${chip.width}x${chip.height}`,
+        );
+      }
     }
     return faces;
   }
@@ -135,7 +153,36 @@ export class RecognizerService implements AsyncDisposable {
   async #enroll(request: EnrollRequest): Promise<EnrollResponse> {
     const faces = this.#checkFaces(request);
     if (faces.length === 0) throw new ServiceError("badRequest", "enroll: no faces to store");
-    const stored = this.#gallery.addFaces(request.name, faces);
+    normalizeName(request.name); // refuse a bad name before the network runs
+    // Descriptors first (in a worker), so that the faces are stored with them in one commit.
+    const withChips = faces.flatMap((f, i) => f.chip ? [i] : []);
+    const embedded = withChips.length === 0
+      ? { vectors: [], pngs: [] }
+      : await this.#dnn.embed(withChips.map((i) => faces[i]!.chip!), true);
+    const extra = new Map(withChips.map((face, k) => [face, k]));
+    const stored = this.#gallery.addFaces(
+      request.name,
+      faces.map((f, i) => {
+        const k = extra.get(i);
+        return {
+          width: f.width,
+          height: f.height,
+          pixels: f.pixels,
+          ...(k === undefined ? {} : {
+            chipPng: embedded.pngs[k]!,
+            embedding: { model: DESCRIPTOR_MODEL, vector: embedded.vectors[k]! },
+          }),
+          ...(f.score === undefined ? {} : { score: f.score }),
+          ...(f.landmarks ? { landmarks: f.landmarks.flatMap((p) => [p.x, p.y]) } : {}),
+          ...(f.filename === undefined ? {} : { source: f.filename }),
+        };
+      }),
+    );
+    this.#dnn.added(
+      withChips.map((i) => stored.ids[i]!),
+      stored.personId,
+      embedded.vectors,
+    );
     await this.#models.trained(stored.generation);
     return {
       op: "enroll",
@@ -144,7 +191,7 @@ export class RecognizerService implements AsyncDisposable {
       stored: stored.stored,
       personFaces: stored.personFaces,
       images: [],
-      models: this.#models.states(),
+      models: this.#states(),
     };
   }
 
@@ -158,6 +205,8 @@ export class RecognizerService implements AsyncDisposable {
     }
     const predicted = faces.length === 0
       ? { ranked: [], threshold: null }
+      : request.algorithm === "dnn"
+      ? { ranked: await this.#predictDnn(faces), threshold: null }
       : await this.#models.predict(request.algorithm, faces);
     const { ranked } = predicted;
     // The request's own threshold wins; then the one calibrated on this gallery (Fisher);
@@ -175,6 +224,8 @@ export class RecognizerService implements AsyncDisposable {
       const best = candidates[0];
       return {
         box: face.box,
+        ...(face.score === undefined ? {} : { score: face.score }),
+        ...(face.landmarks ? { landmarks: face.landmarks } : {}),
         name: best && best.distance < threshold ? best.name : null, // as cv::face: accept below the threshold
         distance: best?.distance ?? NO_DISTANCE,
         algorithm: request.algorithm,
@@ -185,15 +236,31 @@ export class RecognizerService implements AsyncDisposable {
     return { op: "identify", status: "ok", faces: answers, imageWidth: 0, imageHeight: 0 };
   }
 
+  #predictDnn(faces: readonly WireFace[]) {
+    const missing = faces.findIndex((f) => !f.chip);
+    if (missing >= 0) {
+      throw new ServiceError(
+        "badRequest",
+        `identify: dnn needs an aligned chip for every face, and face ${missing} has none ` +
+          `(the Haar detector gives no landmarks: run the detector with --face-detector yunet, ` +
+          `or choose eigen, fisher or lbph)`,
+      );
+    }
+    const state = this.#dnn.state();
+    if (this.#dnn.size === 0) throw new ModelNotReadyError(state.message ?? "dnn has no faces");
+    return this.#dnn.predict(faces.map((f) => f.chip!));
+  }
+
   async #forget(name: string): Promise<ForgetResponse> {
     const removed = this.#gallery.forget(name);
+    this.#dnn.forgotten(removed.personId);
     await this.#models.trained(removed.generation);
     return {
       op: "forget",
       status: "ok",
       name: removed.name,
       removedFaces: removed.removedFaces,
-      models: this.#models.states(),
+      models: this.#states(),
     };
   }
 
@@ -201,7 +268,7 @@ export class RecognizerService implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#models.close();
+    await Promise.all([this.#models.close(), this.#dnn.close()]);
     for (const pool of this.#pools) pool.close();
     this.#gallery.close();
   }

@@ -1,0 +1,172 @@
+/**
+ * Keeps the `dnn` recognizer in step with the gallery. Each face's descriptor is computed
+ * once, at enrollment, in a prediction worker, and stored beside its chip; the recognizer
+ * is then only a nearest-neighbour index over the stored descriptors, updated in place on
+ * every enroll and forget, so `dnn` never retrains and never goes stale.
+ *
+ * The index lives on the service's own thread: a search over 10,000 descriptors is about a
+ * millisecond, while the network (40-60 ms a face) runs in the worker pool.
+ *
+ * @module
+ */
+import type { Gallery } from "../gallery/mod.ts";
+import type { ModelState, WireChip } from "../protocol/messages.ts";
+import { DEFAULT_THRESHOLDS, DnnRecognizer } from "../recognition/mod.ts";
+import { DESCRIPTOR_LENGTH, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
+import type { LabelCandidate } from "./model_manager.ts";
+import type { Logger } from "./log.ts";
+import type { Embedded, RecognitionJob } from "./recognition_worker.ts";
+import type { WorkerPool } from "./worker_pool.ts";
+
+/** Chips re-embedded per worker job when a gallery is brought to a new descriptor model. */
+const REEMBED_BATCH = 16;
+
+/** See the module documentation. */
+export class DnnModel {
+  readonly #gallery: Gallery;
+  readonly #pool: WorkerPool;
+  readonly #log: Logger;
+  readonly #recognizer = new DnnRecognizer({
+    model: DESCRIPTOR_MODEL,
+    dimension: DESCRIPTOR_LENGTH,
+  });
+  #reembedding: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(gallery: Gallery, pool: WorkerPool, log: Logger) {
+    this.#gallery = gallery;
+    this.#pool = pool;
+    this.#log = log;
+  }
+
+  /**
+   * Loads the stored descriptors and the network in every prediction worker (the first
+   * inference is slow, so it happens here rather than in a user's request), then
+   * re-embeds, in the background, stored chips that have no descriptor of this model.
+   */
+  async start(): Promise<void> {
+    const stored = this.#gallery.embeddings(DESCRIPTOR_MODEL);
+    this.#recognizer.addDescriptors(
+      stored.map((s) => s.vector),
+      stored.map((s) => s.label),
+      stored.map((s) => s.id),
+    );
+    await this.#pool.broadcast({ type: "loadDescriptor" } satisfies RecognitionJob);
+    this.#log.info("model loaded", { algorithm: "dnn", faces: stored.length });
+    if (this.#gallery.embeddingCounts(DESCRIPTOR_MODEL).pending > 0) {
+      this.#reembedding = this.#reembed().finally(() => this.#reembedding = undefined);
+    }
+  }
+
+  async #reembed(): Promise<void> {
+    let done = 0;
+    while (!this.#closed) {
+      const batch = this.#gallery.pendingChips(DESCRIPTOR_MODEL, REEMBED_BATCH);
+      if (batch.length === 0) break;
+      try {
+        const { vectors } = await this.#pool.run<Embedded>(
+          { type: "embedPng", pngs: batch.map((b) => b.chipPng) } satisfies RecognitionJob,
+        );
+        this.#gallery.setEmbeddings(
+          DESCRIPTOR_MODEL,
+          batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })),
+        );
+        // Faces forgotten while their batch was in the worker are not in the gallery.
+        const live = new Set(this.#gallery.embeddings(DESCRIPTOR_MODEL).map((e) => e.id));
+        const kept = batch.flatMap((b, i) => live.has(b.id) ? [{ b, v: vectors[i]! }] : []);
+        this.#recognizer.addDescriptors(
+          kept.map((k) => k.v),
+          kept.map((k) => k.b.label),
+          kept.map((k) => k.b.id),
+        );
+        done += batch.length;
+      } catch (error) {
+        this.#log.error("re-embedding stored chips failed", { error });
+        return;
+      }
+    }
+    if (done > 0) this.#log.info("re-embedded stored chips", { algorithm: "dnn", faces: done });
+  }
+
+  /** Descriptors of aligned chips, and the chips as PNG for the gallery. */
+  embed(chips: readonly WireChip[], png: boolean): Promise<Embedded> {
+    // Copies: the chips are views into the request frame, which would otherwise be cloned
+    // into the worker whole.
+    const own = chips.map((c) => ({ width: c.width, height: c.height, pixels: c.pixels.slice() }));
+    return this.#pool.run<Embedded>(
+      { type: "embed", chips: own, png } satisfies RecognitionJob,
+      own.map((c) => c.pixels.buffer),
+    );
+  }
+
+  /** Adds descriptors of faces just committed to the gallery. */
+  added(ids: readonly number[], label: number, vectors: readonly Float32Array[]): void {
+    this.#recognizer.addDescriptors(vectors, ids.map(() => label), ids);
+  }
+
+  /** Drops a forgotten person's descriptors. */
+  forgotten(label: number): void {
+    this.#recognizer.removeLabel(label);
+  }
+
+  /** Drops forgotten faces' descriptors. */
+  facesRemoved(ids: readonly number[]): void {
+    this.#recognizer.removeFaces(ids);
+  }
+
+  /** Ranked candidates for each chip: the network runs in a worker, the search here. */
+  async predict(chips: readonly WireChip[], limit = 5): Promise<LabelCandidate[][]> {
+    const { vectors } = await this.embed(chips, false);
+    return vectors.map((v) => this.#recognizer.predictDescriptor(v, limit));
+  }
+
+  /** Faces the index holds. */
+  get size(): number {
+    return this.#recognizer.sampleCount;
+  }
+
+  /** The dnn model's state, with the reason when it cannot use every stored face. */
+  state(): ModelState {
+    const counts = this.#gallery.embeddingCounts(DESCRIPTOR_MODEL);
+    const faces = this.#recognizer.sampleCount;
+    const threshold = DEFAULT_THRESHOLDS.dnn;
+    const noChip = counts.noChip === 0
+      ? undefined
+      : `${counts.noChip} stored face${
+        counts.noChip === 1 ? " was" : "s were"
+      } enrolled without an aligned chip (before this release, or through the Haar detector) ` +
+        `and cannot be used by dnn; enroll those photos again through a YuNet detector`;
+    if (counts.pending > 0) {
+      return {
+        algorithm: "dnn",
+        state: "stale",
+        faces,
+        threshold,
+        message: `computing descriptors for ${counts.pending} stored chip(s)${
+          noChip ? `; ${noChip}` : ""
+        }`,
+      };
+    }
+    if (faces === 0) {
+      return {
+        algorithm: "dnn",
+        state: "unavailable",
+        faces: 0,
+        message: noChip ?? "nobody is enrolled yet",
+      };
+    }
+    return {
+      algorithm: "dnn",
+      state: "ready",
+      faces,
+      threshold,
+      ...(noChip ? { message: noChip } : {}),
+    };
+  }
+
+  /** Stops re-embedding after the current batch. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#reembedding;
+  }
+}
