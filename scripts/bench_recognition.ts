@@ -14,7 +14,7 @@ import {
   createRecognizer,
   loadRecognizer,
 } from "../lib/recognition/mod.ts";
-import { readCorpus, splitCorpus } from "./eval.ts";
+import { readCorpus, splitCorpus } from "../lib/evaluation/mod.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const DEFAULT_DATASET = `${HERE}../../shared/datasets/orl`;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readCorpus, splitCorpus } from "../../scripts/eval.ts";
+import { readCorpus, splitCorpus } from "../../lib/evaluation/mod.ts";
 
 const ORL = new URL("../../../shared/datasets/orl/", import.meta.url);
 
