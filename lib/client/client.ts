@@ -5,14 +5,16 @@
  */
 import { parseArgs } from "node:util";
 import { EXIT_USAGE, UsageError } from "../cli/usage_error.ts";
-import type {
-  AlgorithmName,
-  EnrollResponse,
-  ErrorResponse,
-  IdentifyResponse,
-  ImageReport,
-  Request,
-  Response,
+import {
+  ALGORITHM_NAMES,
+  type AlgorithmName,
+  DEFAULT_ALGORITHM,
+  type EnrollResponse,
+  type ErrorResponse,
+  type IdentifyResponse,
+  type ImageReport,
+  type Request,
+  type Response,
 } from "../protocol/messages.ts";
 import { ServiceError } from "../service/errors.ts";
 import { DEFAULT_LIMITS } from "../service/limits.ts";
@@ -38,8 +40,16 @@ export interface ClientIO {
 
 const HELP = `Usage: client [--detector HOST:PORT] [--json] <command>
 Commands:
-  enroll NAME IMAGE|DIR...      store a person's faces (directories are walked)
-  identify IMAGE [--algorithm eigen|fisher|lbph] [--threshold X] [--annotate OUT.png|.jpg]
+  enroll NAME IMAGE|DIR... [--largest]
+                                store a person's faces (directories are walked); each
+                                image must show one face, or with --largest the largest
+                                face is taken and the others ignored
+  identify IMAGE [--algorithm dnn|eigen|fisher|lbph] [--threshold X] [--annotate OUT.png|.jpg]
+                                name every face; --algorithm defaults to dnn, the one that
+                                recognizes people on ordinary photos. eigen, fisher and
+                                lbph (OpenCV's classics) work on tightly framed, evenly lit
+                                faces like ORL's, but cannot tell strangers from enrolled
+                                people on ordinary photos (docs/RECOGNITION.md)
   list                          people and their face counts
   forget NAME                   remove a person entirely
   stats                         version, counts and model states
@@ -52,7 +62,6 @@ Options:
 Exit status: 0 ok (identify: someone recognized), 2 no face found, 3 faces but nobody
 recognized, 1 error, 64 usage error.`;
 
-const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
 /** Images per enroll request, and bytes per request, so huge folders stream in batches. */
 const BATCH_IMAGES = 16;
 const BATCH_BYTES = 32 * 2 ** 20;
@@ -80,7 +89,8 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
         ca: { type: "string" },
         timeout: { type: "string", default: "120" },
         json: { type: "boolean", default: false },
-        algorithm: { type: "string", default: "lbph" },
+        algorithm: { type: "string", default: DEFAULT_ALGORITHM },
+        largest: { type: "boolean", default: false },
         threshold: { type: "string" },
         annotate: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -129,14 +139,14 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
     switch (name) {
       case "enroll":
         need(2, "NAME and at least one IMAGE or DIR");
-        command = () => enroll(ctx, rest[0]!, rest.slice(1));
+        command = () => enroll(ctx, rest[0]!, rest.slice(1), values.largest);
         break;
       case "identify": {
         exactly(1, "exactly one IMAGE");
         const algorithm = values.algorithm as AlgorithmName;
-        if (!(ALGORITHMS as readonly string[]).includes(algorithm)) {
+        if (!(ALGORITHM_NAMES as readonly string[]).includes(algorithm)) {
           throw new UsageError(
-            `--algorithm: expected eigen, fisher or lbph, got ${values.algorithm}`,
+            `--algorithm: expected one of ${ALGORITHM_NAMES.join(", ")}, got ${values.algorithm}`,
           );
         }
         let threshold: number | undefined;
@@ -266,7 +276,12 @@ const OUTCOME_TEXT: Record<ImageReport["outcome"], string> = {
   unreadable: "unreadable",
 };
 
-async function enroll(ctx: Context, name: string, inputs: string[]): Promise<number> {
+async function enroll(
+  ctx: Context,
+  name: string,
+  inputs: string[],
+  largest: boolean,
+): Promise<number> {
   let paths: string[];
   try {
     paths = await collectImages(inputs);
@@ -296,6 +311,7 @@ async function enroll(ctx: Context, name: string, inputs: string[]): Promise<num
     const reply = await call(ctx, {
       op: "enroll",
       name,
+      ...(largest ? { largest: true } : {}),
       images: sent.map((b) => ({ filename: b.path.split("/").pop(), data: b.data })),
     });
     if (reply.status !== "ok") throw new EnrollFailed(reply as ErrorResponse);
@@ -387,6 +403,8 @@ async function identify(
     ctx.io.out(JSON.stringify({
       faces: result.faces.map((f) => ({
         box: f.box,
+        score: f.score ?? null,
+        landmarks: f.landmarks?.map((p) => [p.x, p.y]) ?? null,
         name: f.name,
         distance: finite(f.distance),
         algorithm: f.algorithm,

@@ -15,7 +15,13 @@ import {
   type YunetOptions,
 } from "../detection/mod.ts";
 import { cropAndResize, decodeGray, decodeImage, toGray } from "../imaging/mod.ts";
-import { type Box, FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
+import {
+  type Box,
+  FACE_HEIGHT,
+  FACE_WIDTH,
+  type GrayImage,
+  type RgbaImage,
+} from "../imaging/image.ts";
 import { serveWorker, transferable } from "./worker_host.ts";
 
 /** Face detectors the detector service can run. */
@@ -72,8 +78,8 @@ serveWorker(async (raw) => {
   return (rawJob) => {
     const job = rawJob as AnalyzeJob;
     let faces: DetectedFace[];
-    let gray;
-    let rgba;
+    let gray: GrayImage;
+    let rgba: RgbaImage | undefined;
     if (haar) {
       // The parity path: the same grey as cv2.imread, the native tool's cascade.
       gray = decodeGray(job.data, job.limits);

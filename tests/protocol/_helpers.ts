@@ -113,6 +113,33 @@ export const SAMPLE_REQUESTS: readonly Request[] = [
   { op: "list", token: "" },
   { op: "forget", name: "Ada Lovelace" },
   { op: "stats", token: "x" },
+  {
+    op: "enroll",
+    name: "Grace",
+    largest: true,
+    images: [{ filename: "group.jpg", data: bytes(30) }],
+  },
+  {
+    op: "identify",
+    algorithm: "dnn",
+    faces: [{
+      width: 2,
+      height: 1,
+      pixels: bytes(2),
+      box,
+      imageIndex: 0,
+      chip: { width: 2, height: 2, pixels: bytes(12, 40) },
+      landmarks: [
+        { x: 10.5, y: 20.25 },
+        { x: 30, y: 20 },
+        { x: 20, y: 30 },
+        { x: 12, y: 40 },
+        { x: -1.5, y: 40.125 },
+      ],
+      score: 0.875,
+      filename: "me.jpg",
+    }],
+  },
 ];
 
 const models = [
@@ -152,6 +179,22 @@ export const SAMPLE_RESPONSES: readonly Response[] = [
         candidates: [{ name: "Ada", distance: 12.25 }, { name: "Bob", distance: 70.5 }],
       },
       { box, name: null, distance: 99, algorithm: "lbph", threshold: 60, candidates: [] },
+      {
+        box,
+        score: 0.9921875,
+        landmarks: [
+          { x: 1, y: 2 },
+          { x: 3, y: 4 },
+          { x: 5, y: 6 },
+          { x: 7, y: 8 },
+          { x: 9, y: 10 },
+        ],
+        name: "Ada",
+        distance: 0.25,
+        algorithm: "dnn",
+        threshold: 0.45,
+        candidates: [{ name: "Ada", distance: 0.25 }],
+      },
     ],
   },
   {

@@ -18,6 +18,11 @@ import {
 
 const name = (text: string) => tlv(TAGS.name, utf8(text));
 const u8 = (value: number) => new Uint8Array([value]);
+const f64 = (value: number) => {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setFloat64(0, value);
+  return out;
+};
 
 Deno.test("decodeRequest() round-trips every sample request", () => {
   for (const request of SAMPLE_REQUESTS) {
@@ -127,9 +132,9 @@ Deno.test("decodeRequest() rejects an unknown tag", () => {
 
 Deno.test("decodeRequest() rejects an unknown algorithm id", () => {
   assertProtocolError(
-    () => decodeRequest(rawFrame(2, tlv(TAGS.algorithm, u8(4)))),
+    () => decodeRequest(rawFrame(2, tlv(TAGS.algorithm, u8(5)))),
     "badRequest",
-    /unknown algorithm id 4, expected one of 1 \(eigen\), 2 \(fisher\), 3 \(lbph\)/,
+    /unknown algorithm id 5, expected one of 1 \(eigen\), 2 \(fisher\), 3 \(lbph\), 4 \(dnn\)/,
   );
 });
 
@@ -216,7 +221,7 @@ Deno.test("encodeRequest() rejects values outside the wire types", () => {
   );
   assert.throws(
     () => encodeRequest({ op: "identify", algorithm: "knn" as "lbph" }),
-    /algorithm must be one of eigen, fisher, lbph, got knn/,
+    /algorithm must be one of eigen, fisher, lbph, dnn, got knn/,
   );
   assert.throws(
     () => encodeRequest({ op: "identify", algorithm: "lbph", threshold: Number.NaN }),
@@ -227,4 +232,66 @@ Deno.test("encodeRequest() rejects values outside the wire types", () => {
     /well-formed Unicode/,
   );
   assert.throws(() => encodeRequest({ op: "nope" } as unknown as Request), TypeError);
+});
+
+Deno.test("decodeRequest() rejects LANDMARKS that are not 80 bytes and a CHIP of the wrong size", () => {
+  const face = (...extra: Uint8Array[]) =>
+    tlv(
+      TAGS.face,
+      tlv(TAGS.width, u32(1)),
+      tlv(TAGS.height, u32(1)),
+      tlv(TAGS.pixels, bytes(1)),
+      tlv(
+        TAGS.box,
+        tlv(TAGS.x, u32(0)),
+        tlv(TAGS.y, u32(0)),
+        tlv(TAGS.width, u32(1)),
+        tlv(TAGS.height, u32(1)),
+      ),
+      tlv(TAGS.imageIndex, u32(0)),
+      ...extra,
+    );
+  const identify = (...extra: Uint8Array[]) =>
+    rawFrame(2, tlv(TAGS.algorithm, u8(4)), face(...extra));
+  assertProtocolError(
+    () => decodeRequest(identify(tlv(TAGS.landmarks, bytes(79)))),
+    "badRequest",
+    /landmarks: expected 80 bytes \(5 points of 2 f64\), got 79/,
+  );
+  const chip = (w: number, h: number, n: number) =>
+    tlv(TAGS.chip, tlv(TAGS.width, u32(w)), tlv(TAGS.height, u32(h)), tlv(TAGS.pixels, bytes(n)));
+  assertProtocolError(
+    () => decodeRequest(identify(chip(2, 2, 4))),
+    "badRequest",
+    /chip of 2x2 needs 12 pixel bytes, got 4/,
+  );
+  const ok = decodeRequest(identify(chip(2, 2, 12), tlv(TAGS.score, f64(0.5))));
+  assert.equal(ok.op === "identify" && ok.faces?.[0]?.chip?.pixels.length, 12);
+  assert.equal(ok.op === "identify" && ok.faces?.[0]?.score, 0.5);
+  const nan = new Uint8Array(80);
+  new DataView(nan.buffer).setFloat64(0, NaN);
+  assertProtocolError(
+    () => decodeRequest(identify(tlv(TAGS.landmarks, nan))),
+    "badRequest",
+    /landmark 0: expected finite coordinates/,
+  );
+});
+
+Deno.test("decodeRequest() accepts LARGEST 0 or 1 only", () => {
+  const enroll = (value: number) =>
+    rawFrame(
+      1,
+      name("Ada"),
+      tlv(TAGS.largest, u8(value)),
+      tlv(TAGS.image, tlv(TAGS.data, bytes(1))),
+    );
+  const one = decodeRequest(enroll(1));
+  assert.equal(one.op === "enroll" && one.largest, true);
+  const zero = decodeRequest(enroll(0));
+  assert.equal(zero.op === "enroll" && zero.largest, undefined);
+  assertProtocolError(
+    () => decodeRequest(enroll(2)),
+    "badRequest",
+    /largest: expected 0 or 1, got 2/,
+  );
 });
