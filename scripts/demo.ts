@@ -12,7 +12,8 @@ import { jsonClient } from "./lib/json_client.ts";
 import { startStack } from "./lib/services.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
-const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+// dnn, the default, first; then the classic three for comparison.
+const ALGORITHMS = ["dnn", "eigen", "fisher", "lbph"] as const;
 const ENROLLED = ["s2", "s3", "s4", "s5", "s6", "s7"];
 const STRANGER = "s40";
 
@@ -98,7 +99,7 @@ for (const algorithm of ALGORITHMS) {
       "--algorithm",
       algorithm,
     );
-    if (code === 2) continue; // the cascade missed the face: not a probe
+    if (code === 2) continue; // the detector missed the face: not a probe
     row.strangerTotal++;
     if (json.faces.every((f: { name: string | null }) => f.name === null)) row.strangerRejected++;
   }
@@ -118,8 +119,6 @@ const group = await client(
   detector,
   "identify",
   `${FIXTURES}bbt/bbt2.jpg`,
-  "--algorithm",
-  "lbph",
   "--annotate",
   annotated,
 );
@@ -138,7 +137,9 @@ for (const r of rows) {
     }  ${r.noFace ? "yes" : "NO"}`,
   );
 }
-console.log(`\ngroup photo: ${group.json.faces.length} faces found: ${names.join(", ")}`);
+console.log(
+  `\ngroup photo (dnn, the default): ${group.json.faces.length} faces found: ${names.join(", ")}`,
+);
 console.log(`annotated image written to ${annotated}`);
 const stats = await client(detector, "stats");
 console.log(

@@ -2,8 +2,9 @@
  * Recognition accuracy on a folder-per-person dataset, with the same split and JSON keys as
  * ../shared/tools/native_baseline.py (native OpenCV), so the two can be compared line by line.
  *
- *   deno task eval --dataset DIR [--algorithm eigen|fisher|lbph|all] [--train-per-person K]
- *                  [--size WxH] [--detect] [--unknown-people N] [--threshold T]
+ *   deno task eval --dataset DIR [--algorithm dnn|eigen|fisher|lbph|all] [--train-per-person K]
+ *                  [--size WxH] [--detect [haar|yunet]] [--align] [--unknown-people N]
+ *                  [--threshold T]
  *                  [--calibrate] [--threshold-mode fixed|gallery] [--target-far F]
  *                  [--rotate] [--json]
  *
@@ -12,8 +13,12 @@
  * Every file counts, whatever its extension, as in the native tool; one no reader can decode
  * is skipped with a warning (and counted as `unreadable`). Eigen and Fisher train exactly, as
  * OpenCV does, however many faces there are (the service fits its basis on a sample above
- * 500). `--detect` runs the Haar cascade first and keeps the largest face; images without
- * one count as `no_face`. Every image is resized to `--size` (92x112). `--unknown-people N`
+ * 500). `--detect` runs the Haar cascade first (as the native tool's `--detect` does) and
+ * keeps the largest face; images without one count as `no_face`; `--detect yunet` runs YuNet
+ * instead, and `--align` then warps each grey face onto its landmarks rather than cutting the
+ * box. Every image is resized to `--size` (92x112). `dnn` always runs its own pipeline, as
+ * the services do: YuNet, the largest face, a 150x150 colour chip aligned on its landmarks,
+ * and the descriptor network; `--detect`, `--align` and `--size` do not apply to it. `--unknown-people N`
  * never trains the last N people: all their images are probes, and the output adds
  * `known_accuracy` (right name, under the threshold) and `false_accept_rate` (unknown probes
  * given a name). The threshold is the algorithm's default unless `--threshold` is given, or
@@ -28,7 +33,17 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Algorithm, ALGORITHMS, DEFAULT_THRESHOLDS } from "../lib/recognition/mod.ts";
+import {
+  type Algorithm,
+  ALGORITHMS,
+  DEFAULT_THRESHOLDS,
+  type Embedder,
+} from "../lib/recognition/mod.ts";
+import {
+  DESCRIPTOR_LENGTH,
+  DESCRIPTOR_MODEL,
+  FaceDescriptor,
+} from "../lib/recognition/face_descriptor.ts";
 import {
   calibrateOnOtherPeople,
   evaluate,
@@ -44,15 +59,36 @@ function parseSize(text: string): { width: number; height: number } {
   return { width: Number(m[1]), height: Number(m[2]) };
 }
 
+/** A bare `--detect` (no value after it) means Haar, as in the native tool. */
+function withDetectValue(args: readonly string[]): string[] {
+  return args.flatMap((arg, i) => {
+    if (arg !== "--detect") return [arg];
+    const next = args[i + 1];
+    return next === "haar" || next === "yunet" ? [arg] : ["--detect=haar"];
+  });
+}
+
+/** The descriptor network as an evaluation embedder. */
+async function networkEmbedder(): Promise<Embedder & Disposable> {
+  const net = await FaceDescriptor.create();
+  return {
+    model: DESCRIPTOR_MODEL,
+    dimension: DESCRIPTOR_LENGTH,
+    embed: (images) => net.computeBatch(images),
+    [Symbol.dispose]: () => net[Symbol.dispose](),
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    args: Deno.args,
+    args: withDetectValue(Deno.args),
     options: {
       dataset: { type: "string" },
       algorithm: { type: "string", default: "all" },
       "train-per-person": { type: "string", default: "5" },
       size: { type: "string", default: "92x112" },
-      detect: { type: "boolean", default: false },
+      detect: { type: "string" },
+      align: { type: "boolean", default: false },
       "unknown-people": { type: "string", default: "0" },
       threshold: { type: "string" },
       calibrate: { type: "boolean", default: false },
@@ -66,7 +102,7 @@ async function main(): Promise<void> {
   const algorithms = values.algorithm === "all" ? [...ALGORITHMS] : [values.algorithm as Algorithm];
   if (!algorithms.every((a) => ALGORITHMS.includes(a))) {
     throw new RangeError(
-      `--algorithm: expected eigen, fisher, lbph or all, got ${values.algorithm}`,
+      `--algorithm: expected ${ALGORITHMS.join(", ")} or all, got ${values.algorithm}`,
     );
   }
   const mode = values["threshold-mode"];
@@ -79,13 +115,27 @@ async function main(): Promise<void> {
   const targetFar = Number(values["target-far"]);
   const trainPerPerson = Number(values["train-per-person"]);
   const unknownPeople = Number(values["unknown-people"]);
-  const corpus = await readCorpus({
-    dir: values.dataset,
-    ...parseSize(values.size),
-    detect: values.detect,
-  });
-  const data = splitCorpus(corpus, trainPerPerson, unknownPeople);
+  const detect = values.detect;
+  if (detect !== undefined && detect !== "haar" && detect !== "yunet") {
+    throw new RangeError(`--detect: expected haar or yunet, got ${detect}`);
+  }
+  if (values.align && detect !== "yunet") {
+    throw new RangeError("--align: expected --detect yunet (only YuNet gives landmarks)");
+  }
+  const read = (dnn: boolean) =>
+    readCorpus({
+      dir: values.dataset!,
+      ...parseSize(values.size),
+      detect: detect ?? false,
+      align: values.align,
+      faces: dnn ? "chip" : "gray",
+    });
+  const classic = algorithms.some((a) => a !== "dnn") ? await read(false) : undefined;
+  const chips = algorithms.includes("dnn") ? await read(true) : undefined;
+  using embedder = chips ? await networkEmbedder() : undefined;
   for (const algorithm of algorithms) {
+    const corpus = algorithm === "dnn" ? chips! : classic!;
+    const data = splitCorpus(corpus, trainPerPerson, unknownPeople);
     let threshold: ThresholdChoice = mode === "gallery"
       ? { targetFar }
       : values.threshold !== undefined
@@ -94,16 +144,29 @@ async function main(): Promise<void> {
     const line: Record<string, unknown> = {};
     if (values.calibrate) {
       if (unknownPeople < 1) throw new RangeError("--calibrate: expected --unknown-people N >= 1");
-      const found = calibrateOnOtherPeople(corpus, trainPerPerson, unknownPeople, algorithm);
+      const found = calibrateOnOtherPeople(
+        corpus,
+        trainPerPerson,
+        unknownPeople,
+        algorithm,
+        embedder,
+      );
       line.calibration = found;
       threshold = found.threshold;
     }
-    const { result } = evaluate(data, algorithm, threshold);
+    const { result } = evaluate(data, algorithm, threshold, embedder);
     if (values.rotate) {
       if (unknownPeople < 1 || values.calibrate) {
         throw new RangeError("--rotate: expected --unknown-people N >= 1 and no --calibrate");
       }
-      line.rotations = rotateUnknown(corpus, trainPerPerson, unknownPeople, algorithm, threshold);
+      line.rotations = rotateUnknown(
+        corpus,
+        trainPerPerson,
+        unknownPeople,
+        algorithm,
+        threshold,
+        embedder,
+      );
     }
     console.log(JSON.stringify({ ...result, ...line }));
     if (!values.json) {

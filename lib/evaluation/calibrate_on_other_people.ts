@@ -2,7 +2,7 @@
  * The threshold calibration method of docs/RECOGNITION.md.
  * @module
  */
-import type { Algorithm } from "../recognition/mod.ts";
+import type { Algorithm, Embedder } from "../recognition/mod.ts";
 import type { Corpus } from "./read_corpus.ts";
 import { splitCorpus } from "./split_corpus.ts";
 import { evaluate } from "./evaluate.ts";
@@ -26,11 +26,17 @@ export function calibrateOnOtherPeople(
   trainPerPerson: number,
   unknownPeople: number,
   algorithm: Algorithm,
+  embedder?: Embedder,
 ): OtherPeopleCalibration {
   const known: Scored[] = [], unknown: Scored[] = [];
   let splits = 0;
   for (let from = 0; from + 2 * unknownPeople <= corpus.people.length; from += unknownPeople) {
-    const scored = evaluate(splitCorpus(corpus, trainPerPerson, unknownPeople, from), algorithm);
+    const scored = evaluate(
+      splitCorpus(corpus, trainPerPerson, unknownPeople, from),
+      algorithm,
+      undefined,
+      embedder,
+    );
     known.push(...scored.known);
     unknown.push(...scored.unknown);
     splits++;

@@ -7,6 +7,7 @@ import {
   createRecognizer,
   DEFAULT_THRESHOLDS,
   EigenfacesRecognizer,
+  type Embedder,
   FisherfacesRecognizer,
   type Recognizer,
 } from "../recognition/mod.ts";
@@ -70,19 +71,23 @@ export interface Evaluation {
  * A recognizer that trains as OpenCV does at any gallery size: the service's recognizers fit
  * their PCA on a sample above 500 faces (`maxBasisSamples`), which native never does.
  */
-function exactRecognizer(algorithm: Algorithm): Recognizer {
+function exactRecognizer(algorithm: Algorithm, embedder?: Embedder): Recognizer {
   if (algorithm === "eigen") return new EigenfacesRecognizer({ maxBasisSamples: 0 });
   if (algorithm === "fisher") return new FisherfacesRecognizer({ maxBasisSamples: 0 });
-  return createRecognizer(algorithm);
+  return createRecognizer(algorithm, { embedder });
 }
 
-/** Trains `algorithm` on the dataset's train split and scores every probe. */
+/**
+ * Trains `algorithm` on the dataset's train split and scores every probe. `dnn` needs an
+ * `embedder` and a corpus of aligned chips.
+ */
 export function evaluate(
   data: Dataset,
   algorithm: Algorithm,
   choice: ThresholdChoice = DEFAULT_THRESHOLDS[algorithm],
+  embedder?: Embedder,
 ): Evaluation {
-  const r = exactRecognizer(algorithm);
+  const r = exactRecognizer(algorithm, embedder);
   const images = data.train.map((p) => p.image), labels = data.train.map((p) => p.label);
   const t0 = performance.now();
   r.train(images, labels);

@@ -3,12 +3,28 @@
  * @module
  */
 import type { FaceImage } from "../recognition/mod.ts";
-import { decodeGray } from "../imaging/decode.ts";
+import { decodeGray, decodeImage } from "../imaging/decode.ts";
 import { ImageError } from "../imaging/errors.ts";
 import { cropAndResize, resizeGray } from "../imaging/crop.ts";
+import { toGray } from "../imaging/gray.ts";
+import type { GrayImage, RgbaImage } from "../imaging/image.ts";
 import { HaarDetector } from "../detection/haar.ts";
-import { loadOpenCV } from "../../wasm/opencv.ts";
+import { YunetDetector } from "../detection/yunet.ts";
+import { alignChip, alignGray } from "../detection/align.ts";
+import { type CV, loadOpenCV } from "../../wasm/opencv.ts";
 import { round } from "./stats.ts";
+
+/** Face detectors a corpus can be read with. */
+export type CorpusDetector = "haar" | "yunet";
+
+/**
+ * What each image becomes: a grey crop resized to the corpus size (the classic algorithms),
+ * or a 150x150 RGB chip aligned on YuNet's landmarks (`dnn`).
+ */
+export type CorpusFaces = "gray" | "chip";
+
+/** Side of the aligned chips `dnn` takes. */
+export const CHIP_SIDE = 150;
 
 /** How to read a dataset. */
 export interface ReadOptions {
@@ -18,8 +34,18 @@ export interface ReadOptions {
   readonly width: number;
   /** Height every image is resized to. */
   readonly height: number;
-  /** Run the Haar cascade first and keep the largest face. */
-  readonly detect: boolean;
+  /**
+   * Run a face detector first and keep the largest face (`true` is Haar, as the native
+   * tool's `--detect`). Chips always run YuNet.
+   */
+  readonly detect: boolean | CorpusDetector;
+  /** Grey crops (default) or aligned colour chips. */
+  readonly faces?: CorpusFaces;
+  /**
+   * With YuNet and grey crops: warp each face onto its landmarks (`alignGray`) instead of
+   * cutting the detector's box.
+   */
+  readonly align?: boolean;
 }
 
 /** Every usable image of every person, in sorted order, with its file index. */
@@ -48,7 +74,14 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
   const people: string[] = [];
   for await (const e of Deno.readDir(o.dir)) if (e.isDirectory) people.push(e.name);
   plainSort(people);
-  const detector = o.detect ? await HaarDetector.create() : undefined;
+  const faces = o.faces ?? "gray";
+  const which: CorpusDetector | undefined = faces === "chip"
+    ? "yunet"
+    : o.detect === true
+    ? "haar"
+    : o.detect || undefined;
+  const detector = which === "haar" ? await HaarDetector.create() : undefined;
+  const yunet = which === "yunet" ? await YunetDetector.create() : undefined;
   const { cv } = await loadOpenCV();
   const images: Corpus["images"] = [];
   let noFace = 0, unreadable = 0, detectMs = 0, detections = 0;
@@ -58,13 +91,32 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
       const files: string[] = [];
       for await (const e of Deno.readDir(dir)) if (e.isFile) files.push(e.name);
       for (const [index, file] of plainSort(files).entries()) {
-        let gray;
+        let gray: GrayImage;
+        let rgba: RgbaImage | undefined;
         try {
-          gray = decodeGray(await Deno.readFile(`${dir}/${file}`));
+          const bytes = await Deno.readFile(`${dir}/${file}`);
+          if (yunet) {
+            rgba = decodeImage(bytes);
+            gray = faces === "chip"
+              ? { width: 0, height: 0, data: new Uint8Array() }
+              : toGray(rgba);
+          } else gray = decodeGray(bytes);
         } catch (e) {
           if (!(e instanceof ImageError)) throw e;
           console.error(`eval: skipping ${dir}/${file}: ${e.message}`);
           unreadable++;
+          continue;
+        }
+        if (yunet && rgba) {
+          const t = performance.now();
+          const image = yunetFace(cv, yunet, rgba, gray, faces, o);
+          detectMs += performance.now() - t;
+          detections++;
+          if (image === undefined) {
+            noFace++;
+            continue;
+          }
+          images.push({ person, index, image });
           continue;
         }
         if (detector) {
@@ -85,6 +137,7 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
     }
   } finally {
     detector?.[Symbol.dispose]();
+    yunet?.[Symbol.dispose]();
   }
   return {
     people,
@@ -93,4 +146,24 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
     unreadable,
     detectMsPerImage: detections ? round(detectMs / detections, 2) : null,
   };
+}
+
+/** The largest YuNet face as the corpus wants it, or undefined when there is none. */
+function yunetFace(
+  cv: CV,
+  yunet: YunetDetector,
+  rgba: RgbaImage,
+  gray: GrayImage,
+  faces: CorpusFaces,
+  o: ReadOptions,
+): FaceImage | undefined {
+  const [face] = yunet.detect(rgba);
+  if (face === undefined) return undefined;
+  if (faces === "chip") {
+    if (!face.landmarks) return undefined;
+    const chip = alignChip(cv, rgba, face.landmarks, CHIP_SIDE);
+    return { width: chip.width, height: chip.height, data: chip.data, channels: 3 };
+  }
+  if (o.align && face.landmarks) return alignGray(cv, gray, face.landmarks, o.width, o.height);
+  return cropAndResize(cv, gray, face.box, o.width, o.height);
 }

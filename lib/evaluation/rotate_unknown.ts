@@ -3,7 +3,7 @@
  * noisy estimate.
  * @module
  */
-import type { Algorithm } from "../recognition/mod.ts";
+import type { Algorithm, Embedder } from "../recognition/mod.ts";
 import type { Corpus } from "./read_corpus.ts";
 import { splitCorpus } from "./split_corpus.ts";
 import { evaluate, type ThresholdChoice } from "./evaluate.ts";
@@ -41,6 +41,7 @@ export function rotateUnknown(
   unknownPeople: number,
   algorithm: Algorithm,
   choice: ThresholdChoice,
+  embedder?: Embedder,
 ): Rotation {
   const splits: RotatedSplit[] = [];
   for (let from = 0; from + unknownPeople <= corpus.people.length; from += unknownPeople) {
@@ -48,6 +49,7 @@ export function rotateUnknown(
       splitCorpus(corpus, trainPerPerson, unknownPeople, from),
       algorithm,
       choice,
+      embedder,
     );
     splits.push({
       from,
