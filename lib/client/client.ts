@@ -274,6 +274,7 @@ const OUTCOME_TEXT: Record<ImageReport["outcome"], string> = {
   no_face: "no face",
   several_faces: "several faces",
   unreadable: "unreadable",
+  duplicate: "duplicate",
 };
 
 async function enroll(

@@ -11,7 +11,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { GalleryError } from "./errors.ts";
-import { normalizeName } from "./name.ts";
+import { createHash } from "node:crypto";
+import { nameKey, normalizeName } from "./name.ts";
 
 /** A stored face crop. `label` is the owning person's id. */
 export interface StoredFace {
@@ -129,6 +130,8 @@ function migrate(db: DatabaseSync): void {
     }
     // 3: what the dnn recognizer needs beside the grey crop (an aligned colour chip and its
     // descriptor, tagged with the model that computed it), and what the detector saw.
+    // Also: each crop's SHA-256, so that a crop stored twice for one person is seen, and
+    // each name's case-folded key, so that "BIDEN" and "biden" are one person.
     if (!hasColumn(db, "faces", "chip_png")) {
       db.exec(`
         ALTER TABLE faces ADD COLUMN chip_png BLOB;
@@ -137,6 +140,26 @@ function migrate(db: DatabaseSync): void {
         ALTER TABLE faces ADD COLUMN score REAL;
         ALTER TABLE faces ADD COLUMN landmarks TEXT;
         ALTER TABLE faces ADD COLUMN source TEXT;
+        ALTER TABLE faces ADD COLUMN crop_sha256 BLOB;
+        ALTER TABLE people ADD COLUMN name_key TEXT;
+      `);
+      const faces = db.prepare("SELECT id, pixels FROM faces").all() as {
+        id: number;
+        pixels: Uint8Array;
+      }[];
+      const hash = db.prepare("UPDATE faces SET crop_sha256 = ? WHERE id = ?");
+      for (const f of faces) hash.run(sha256(f.pixels), f.id);
+      const people = db.prepare("SELECT id, name FROM people").all() as {
+        id: number;
+        name: string;
+      }[];
+      const key = db.prepare("UPDATE people SET name_key = ? WHERE id = ?");
+      // Earlier releases let "BIDEN" and "biden" be two people: they keep their rows (and
+      // the same key), and lookups take the oldest, as for a name enrolled first.
+      for (const p of people) key.run(nameKey(p.name), p.id);
+      db.exec(`
+        CREATE INDEX faces_person_crop ON faces(person_id, crop_sha256);
+        CREATE INDEX people_key ON people(name_key);
       `);
     }
     db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(SCHEMA_VERSION);
@@ -145,6 +168,10 @@ function migrate(db: DatabaseSync): void {
     db.exec("ROLLBACK");
     throw error;
   }
+}
+
+function sha256(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash("sha256").update(bytes).digest());
 }
 
 /** A descriptor as stored: its float32 bytes, little-endian (the platform's order). */
@@ -244,8 +271,10 @@ export class Gallery implements Disposable {
   }
 
   /**
-   * Stores faces for a person (created on first use) in one durable transaction.
-   * Returns the person's id, the faces now held for them, and the new generation.
+   * Stores faces for a person (created on first use) in one durable transaction. Names are
+   * one identity case-insensitively (after NFC): the first spelling enrolled is kept and
+   * returned. A crop byte-identical to one the person already has is not stored again.
+   * Returns the person's id and name, what was stored, and the new generation.
    */
   addFaces(
     rawName: string,
@@ -256,8 +285,11 @@ export class Gallery implements Disposable {
     stored: number;
     personFaces: number;
     generation: number;
-    /** Ids of the stored faces, in the order given. */
-    ids: number[];
+    /**
+     * Per face given, in order: its new id, or null when the person already has a
+     * byte-identical crop (a duplicate, not stored again).
+     */
+    ids: (number | null)[];
   } {
     const name = normalizeName(rawName);
     for (const [i, face] of faces.entries()) {
@@ -276,18 +308,32 @@ export class Gallery implements Disposable {
     }
     return this.#transaction(() => {
       const now = Date.now();
-      this.#stmt("INSERT OR IGNORE INTO people (name, created_at) VALUES (?, ?)").run(name, now);
-      const person = this.#stmt("SELECT id FROM people WHERE name = ?").get(name) as {
-        id: number;
-      };
-      const personId = Number(person.id);
+      const key = nameKey(name);
+      let person = this.#person(key);
+      if (!person) {
+        this.#stmt("INSERT INTO people (name, name_key, created_at) VALUES (?, ?, ?)").run(
+          name,
+          key,
+          now,
+        );
+        person = this.#person(key)!;
+      }
+      const personId = person.id;
       const insert = this.#stmt(
         `INSERT INTO faces (person_id, width, height, pixels, created_at, chip_png, embedding,
-           embedding_model, score, landmarks, source)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           embedding_model, score, landmarks, source, crop_sha256)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
-      const ids: number[] = [];
+      const seen = this.#stmt(
+        "SELECT 1 AS hit FROM faces WHERE person_id = ? AND crop_sha256 = ? LIMIT 1",
+      );
+      const ids: (number | null)[] = [];
       for (const face of faces) {
+        const digest = sha256(face.pixels);
+        if (seen.get(personId, digest)) {
+          ids.push(null);
+          continue;
+        }
         const { lastInsertRowid } = insert.run(
           personId,
           face.width,
@@ -300,19 +346,29 @@ export class Gallery implements Disposable {
           face.score ?? null,
           face.landmarks ? JSON.stringify(face.landmarks) : null,
           face.source ?? null,
+          digest,
         );
         ids.push(Number(lastInsertRowid));
       }
-      const generation = faces.length > 0 ? this.#bump() : this.generation();
+      const stored = ids.filter((id) => id !== null).length;
+      const generation = stored > 0 ? this.#bump() : this.generation();
       return {
         personId,
-        name,
-        stored: faces.length,
+        name: person.name,
+        stored,
         personFaces: this.#countFaces(personId),
         generation,
         ids,
       };
     });
+  }
+
+  /** The person whose name has this key (the oldest, if an old gallery holds several). */
+  #person(key: string): { id: number; name: string } | undefined {
+    const row = this.#stmt(
+      "SELECT id, name FROM people WHERE name_key = ? ORDER BY id LIMIT 1",
+    ).get(key) as { id: number; name: string } | undefined;
+    return row && { id: Number(row.id), name: row.name };
   }
 
   #countFaces(personId: number): number {
@@ -328,14 +384,17 @@ export class Gallery implements Disposable {
   ): { name: string; personId: number; removedFaces: number; generation: number } {
     const name = normalizeName(rawName);
     return this.#transaction(() => {
-      const person = this.#stmt("SELECT id FROM people WHERE name = ?").get(name) as
-        | { id: number }
-        | undefined;
+      const person = this.#person(nameKey(name));
       if (!person) throw new GalleryError("not_found", `no person named ${JSON.stringify(name)}`);
-      const removedFaces = this.#countFaces(Number(person.id));
+      const removedFaces = this.#countFaces(person.id);
       this.#stmt("DELETE FROM faces WHERE person_id = ?").run(person.id);
       this.#stmt("DELETE FROM people WHERE id = ?").run(person.id);
-      return { name, personId: Number(person.id), removedFaces, generation: this.#bump() };
+      return {
+        name: person.name,
+        personId: person.id,
+        removedFaces,
+        generation: this.#bump(),
+      };
     });
   }
 

@@ -12,4 +12,4 @@ export {
   type StoredModel,
 } from "./gallery.ts";
 export { GalleryError, type GalleryErrorCode } from "./errors.ts";
-export { MAX_NAME_BYTES, normalizeName } from "./name.ts";
+export { MAX_NAME_BYTES, nameKey, normalizeName } from "./name.ts";

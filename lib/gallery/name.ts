@@ -39,3 +39,20 @@ export function normalizeName(raw: string): string {
   if (name.includes("\ufffd")) refuse("it contains U+FFFD (was it valid UTF-8?)");
   return name;
 }
+
+/**
+ * The identity key of a name: names whose keys are equal are one person. The canonical
+ * form (see {@link normalizeName}) case-folded: upper-casing first folds the characters
+ * whose lower case is longer than one letter (ß and SS are one key), then lower-casing.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nameKey } from "./name.ts";
+ * assert.equal(nameKey("BIDEN"), nameKey("biden"));
+ * assert.equal(nameKey("Strauß"), nameKey("STRAUSS"));
+ * ```
+ */
+export function nameKey(canonical: string): string {
+  return canonical.toUpperCase().toLowerCase().normalize("NFC");
+}

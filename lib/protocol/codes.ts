@@ -22,6 +22,7 @@ export const OUTCOME_IDS = {
   no_face: 2,
   several_faces: 3,
   unreadable: 4,
+  duplicate: 5,
 } as const satisfies Record<ImageOutcome, number>;
 
 /** Model state ids (tag `state`). */

@@ -158,7 +158,7 @@ export type Request =
 // ---------------------------------------------------------------- responses
 
 /** Outcome of one image in an enroll request. */
-export type ImageOutcome = "stored" | "no_face" | "several_faces" | "unreadable";
+export type ImageOutcome = "stored" | "no_face" | "several_faces" | "unreadable" | "duplicate";
 
 export interface ImageReport {
   /** Index of the image within the request. */

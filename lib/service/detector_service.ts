@@ -173,7 +173,12 @@ export class DetectorService implements AsyncDisposable {
       // Nothing was stored: no image may claim "stored".
       return reply;
     }
-    return { ...(reply as EnrollResponse), images: reports };
+    // The recognizer reports the faces it did not store again (duplicates) by image.
+    const upstream = new Map((reply as EnrollResponse).images.map((r) => [r.index, r]));
+    return {
+      ...(reply as EnrollResponse),
+      images: reports.map((r) => upstream.get(r.index) ?? r),
+    };
   }
 
   async #identify(request: IdentifyRequest): Promise<Response> {

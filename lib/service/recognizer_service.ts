@@ -13,6 +13,7 @@ import type {
   IdentifiedFace,
   IdentifyRequest,
   IdentifyResponse,
+  ImageReport,
   Request,
   Response,
   WireFace,
@@ -178,19 +179,31 @@ export class RecognizerService implements AsyncDisposable {
         };
       }),
     );
+    const fresh = withChips.filter((i) => stored.ids[i] != null);
     this.#dnn.added(
-      withChips.map((i) => stored.ids[i]!),
+      fresh.map((i) => stored.ids[i]!),
       stored.personId,
-      embedded.vectors,
+      fresh.map((i) => embedded.vectors[extra.get(i)!]!),
     );
     await this.#models.trained(stored.generation);
+    // Faces the person already had: the detector turns these into the images' outcomes.
+    const images: ImageReport[] = faces.flatMap((f, i) =>
+      stored.ids[i] === null
+        ? [{
+          index: f.imageIndex,
+          outcome: "duplicate" as const,
+          faces: 1,
+          message: `${stored.name} already has this exact face; not stored again`,
+        }]
+        : []
+    );
     return {
       op: "enroll",
       status: "ok",
       name: stored.name,
       stored: stored.stored,
       personFaces: stored.personFaces,
-      images: [],
+      images,
       models: this.#states(),
     };
   }

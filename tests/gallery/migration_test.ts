@@ -37,10 +37,19 @@ Deno.test("Gallery.open() upgrades a schema-2 gallery and keeps its people, face
     assert.deepEqual(gallery.embeddingCounts("m"), { embedded: 0, pending: 0, noChip: 5 });
     // New faces carry everything.
     const vector = Float32Array.from({ length: 128 }, (_, i) => i / 128);
-    gallery.addFaces("Person One", [{
+    // The stored crops were hashed by the migration: the same crop again is a duplicate.
+    const again = gallery.addFaces("person one", [{
       width: 92,
       height: 112,
       pixels: faces[0]!.pixels,
+    }]);
+    assert.deepEqual(again.ids, [null]);
+    assert.equal(again.name, "Person One");
+    const other = faces[0]!.pixels.map((v) => 255 - v);
+    gallery.addFaces("Person One", [{
+      width: 92,
+      height: 112,
+      pixels: other,
       chipPng: Uint8Array.of(1, 2, 3),
       embedding: { model: "m", vector },
       score: 0.93,
