@@ -4,7 +4,7 @@
  */
 
 /** Why a gallery operation was refused. */
-export type GalleryErrorCode = "invalid_name" | "not_found" | "corrupt";
+export type GalleryErrorCode = "invalid_name" | "not_found" | "corrupt" | "locked";
 
 /** A gallery operation that callers are expected to catch and report. */
 export class GalleryError extends Error {

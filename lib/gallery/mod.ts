@@ -13,3 +13,4 @@ export {
 } from "./gallery.ts";
 export { GalleryError, type GalleryErrorCode } from "./errors.ts";
 export { MAX_NAME_BYTES, nameKey, normalizeName } from "./name.ts";
+export { DirLock, type LockHolder } from "./dir_lock.ts";

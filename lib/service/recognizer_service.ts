@@ -4,7 +4,7 @@
  * It never sees encoded images; the detector sends it normalised crops.
  * @module
  */
-import { Gallery, normalizeName } from "../gallery/mod.ts";
+import { DirLock, Gallery, normalizeName } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollRequest,
@@ -53,15 +53,18 @@ export class RecognizerService implements AsyncDisposable {
   readonly #dnn: DnnModel;
   readonly #pools: WorkerPool[];
   readonly #limits: ServiceLimits;
+  readonly #lock: DirLock;
   #closed = false;
 
   private constructor(
+    lock: DirLock,
     gallery: Gallery,
     models: ModelManager,
     dnn: DnnModel,
     pools: WorkerPool[],
     limits: ServiceLimits,
   ) {
+    this.#lock = lock;
     this.#gallery = gallery;
     this.#models = models;
     this.#dnn = dnn;
@@ -72,7 +75,14 @@ export class RecognizerService implements AsyncDisposable {
   /** Opens the gallery, starts the workers and loads the stored models. */
   static async start(options: RecognizerServiceOptions): Promise<RecognizerService> {
     await Deno.mkdir(options.dataDir, { recursive: true });
-    const gallery = Gallery.open(`${options.dataDir}/gallery.db`);
+    const lock = DirLock.acquire(options.dataDir);
+    let gallery: Gallery;
+    try {
+      gallery = Gallery.open(`${options.dataDir}/gallery.db`);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
     const pools: WorkerPool[] = [];
     try {
       const [trainer, predictors] = await Promise.all([
@@ -83,10 +93,11 @@ export class RecognizerService implements AsyncDisposable {
       const models = new ModelManager(gallery, trainer, predictors, options.log);
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
-      return new RecognizerService(gallery, models, dnn, pools, options.limits);
+      return new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
     } catch (error) {
       for (const pool of pools) pool.close();
       gallery.close();
+      lock.release();
       throw error;
     }
   }
@@ -284,6 +295,7 @@ export class RecognizerService implements AsyncDisposable {
     await Promise.all([this.#models.close(), this.#dnn.close()]);
     for (const pool of this.#pools) pool.close();
     this.#gallery.close();
+    this.#lock.release();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
