@@ -30,20 +30,27 @@ export const EXIT = {
   noFace: 2,
   nobodyRecognized: 3,
   usage: EXIT_USAGE,
+  interrupted: 130,
 } as const;
 
 /** Where the client writes; tests pass their own. */
 export interface ClientIO {
   out(line: string): void;
   err(line: string): void;
+  /** Where Ctrl-C is heard (default: the process's SIGINT). */
+  signals?: SignalHooks;
 }
 
 const HELP = `Usage: client [--detector HOST:PORT] [--json] <command>
 Commands:
-  enroll NAME IMAGE|DIR... [--largest]
+  enroll NAME IMAGE|DIR... [--largest] [--wait]
                                 store a person's faces (directories are walked); each
                                 image must show one face, or with --largest the largest
-                                face is taken and the others ignored
+                                face is taken and the others ignored. The reply comes once
+                                the faces are stored and in dnn and lbph; eigen and fisher
+                                retrain in the background, unless --wait waits for them.
+                                A face already stored for the person is a "duplicate", so
+                                running an interrupted enroll again is safe.
   identify IMAGE [--algorithm dnn|eigen|fisher|lbph] [--threshold X] [--annotate OUT.png|.jpg]
                                 name every face; --algorithm defaults to dnn, the one that
                                 recognizes people on ordinary photos. eigen, fisher and
@@ -91,6 +98,7 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
         json: { type: "boolean", default: false },
         algorithm: { type: "string", default: DEFAULT_ALGORITHM },
         largest: { type: "boolean", default: false },
+        wait: { type: "boolean", default: false },
         threshold: { type: "string" },
         annotate: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -139,7 +147,8 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
     switch (name) {
       case "enroll":
         need(2, "NAME and at least one IMAGE or DIR");
-        command = () => enroll(ctx, rest[0]!, rest.slice(1), values.largest);
+        command = () =>
+          enroll(ctx, rest[0]!, rest.slice(1), { largest: values.largest, wait: values.wait });
         break;
       case "identify": {
         exactly(1, "exactly one IMAGE");
@@ -281,13 +290,14 @@ async function enroll(
   ctx: Context,
   name: string,
   inputs: string[],
-  largest: boolean,
+  flags: { largest: boolean; wait: boolean },
 ): Promise<number> {
   let paths: string[];
   try {
     paths = await collectImages(inputs);
   } catch (error) {
-    throw new Error(`cannot read ${inputs.join(" ")}: ${(error as Error).message}`);
+    const path = (error as { path?: string }).path ?? inputs.join(" ");
+    throw new Error(fileError(path, error));
   }
   if (paths.length === 0) throw new Error(`no image files found in ${inputs.join(" ")}`);
   const progress = new ProgressBar(
@@ -304,17 +314,34 @@ async function enroll(
   let last: EnrollResponse | undefined;
   let batch: { path: string; data: Uint8Array }[] = [];
   let batchBytes = 0;
+  // Ctrl-C: stop sending, report what the recognizer acknowledged, exit 130. A batch in
+  // flight may or may not have been stored; enrolling again finishes the job, because the
+  // faces already stored come back as duplicates.
+  let onInterrupt = () => {};
+  const interrupted = new Promise<"interrupted">((resolve) => {
+    onInterrupt = () => resolve("interrupted");
+  });
+  const listen = ctx.io.signals ?? defaultSignals;
+  listen.add(onInterrupt);
+  let inFlight: string[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const sent = batch;
     batch = [];
     batchBytes = 0;
-    const reply = await call(ctx, {
-      op: "enroll",
-      name,
-      ...(largest ? { largest: true } : {}),
-      images: sent.map((b) => ({ filename: b.path.split("/").pop(), data: b.data })),
-    });
+    inFlight = sent.map((b) => b.path);
+    const reply = await Promise.race([
+      call(ctx, {
+        op: "enroll",
+        name,
+        ...(flags.largest ? { largest: true } : {}),
+        ...(flags.wait ? { wait: true } : {}),
+        images: sent.map((b) => ({ filename: b.path.split("/").pop(), data: b.data })),
+      }),
+      interrupted,
+    ]);
+    if (reply === "interrupted") throw new Interrupted();
+    inFlight = [];
     if (reply.status !== "ok") throw new EnrollFailed(reply as ErrorResponse);
     const ok = reply as EnrollResponse;
     if (ok.stored > 0 || !last) last = ok;
@@ -328,13 +355,14 @@ async function enroll(
     }
     progress.advance(sent.length);
   };
+  let stopped = false;
   try {
     for (const path of paths) {
       let data: Uint8Array;
       try {
         data = await Deno.readFile(path);
       } catch (error) {
-        results.push({ path, outcome: "unreadable", faces: 0, message: (error as Error).message });
+        results.push({ path, outcome: "unreadable", faces: 0, message: fileError(path, error) });
         progress.advance();
         continue;
       }
@@ -349,10 +377,18 @@ async function enroll(
       for (const r of results) ctx.io.err(`${OUTCOME_TEXT[r.outcome]}\t${r.path}`);
       return failed(ctx, error.reply);
     }
-    throw error;
+    if (!(error instanceof Interrupted)) throw error;
+    stopped = true;
+  } finally {
+    listen.remove(onInterrupt);
   }
   progress.finish();
   const stored = results.filter((r) => r.outcome === "stored").length;
+  const done = new Set([...results.map((r) => r.path), ...inFlight]);
+  const notSent = stopped ? paths.filter((p) => !done.has(p)) : [];
+  const training = (last?.models ?? []).filter((m) => m.state === "training").map((m) =>
+    m.algorithm
+  );
   if (ctx.json) {
     ctx.io.out(JSON.stringify({
       name: last?.name ?? name,
@@ -360,6 +396,7 @@ async function enroll(
       person_faces: last?.personFaces ?? 0,
       images: results,
       models: last?.models ?? [],
+      ...(stopped ? { interrupted: true, in_flight: inFlight, not_sent: notSent } : {}),
     }));
   } else {
     for (const r of results) {
@@ -371,9 +408,49 @@ async function enroll(
       `${stored} of ${results.length} image(s) stored for ${last?.name ?? name}` +
         (last && stored > 0 ? `; ${last.personFaces} face(s) on file` : ""),
     );
+    if (training.length > 0) {
+      ctx.io.out(
+        `${training.join(" and ")} ${
+          training.length === 1 ? "is" : "are"
+        } retraining in the background (enroll --wait waits for them)`,
+      );
+    }
+    if (stopped) {
+      ctx.io.out(
+        `interrupted: ${inFlight.length} image(s) were being sent and may or may not be ` +
+          `stored, ${notSent.length} were not sent; run the same enroll again to finish ` +
+          `(faces already stored are reported as duplicates)`,
+      );
+    }
   }
+  if (stopped) return EXIT.interrupted;
   if (stored > 0) return EXIT.ok;
   return results.every((r) => r.outcome === "no_face") ? EXIT.noFace : EXIT.error;
+}
+
+class Interrupted extends Error {
+  override name = "Interrupted";
+}
+
+/** Registers and removes an interrupt (Ctrl-C) handler. */
+export interface SignalHooks {
+  add(handler: () => void): void;
+  remove(handler: () => void): void;
+}
+
+const defaultSignals: SignalHooks = {
+  add: (h) => Deno.addSignalListener("SIGINT", h),
+  remove: (h) => Deno.removeSignalListener("SIGINT", h),
+};
+
+/** One wording for a file the client cannot read, in every command. */
+export function fileError(path: string, error: unknown): string {
+  if (error instanceof Deno.errors.NotFound) return `cannot read ${path}: no such file`;
+  if (error instanceof Deno.errors.PermissionDenied) {
+    return `cannot read ${path}: permission denied`;
+  }
+  if (error instanceof Deno.errors.IsADirectory) return `cannot read ${path}: it is a directory`;
+  return `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 class EnrollFailed extends Error {
@@ -389,7 +466,12 @@ async function identify(
   threshold: number | undefined,
   annotatePath: string | undefined,
 ): Promise<number> {
-  const data = await Deno.readFile(path);
+  let data: Uint8Array;
+  try {
+    data = await Deno.readFile(path);
+  } catch (error) {
+    throw new Error(fileError(path, error));
+  }
   const reply = await call(ctx, {
     op: "identify",
     algorithm,

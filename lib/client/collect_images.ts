@@ -4,7 +4,19 @@
  */
 
 /** File extensions the client sends (the detector sniffs the real format from the bytes). */
-export const IMAGE_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".gif", ".pgm", ".ppm", ".pnm"];
+export const IMAGE_EXTENSIONS = [
+  ".jpg",
+  ".jpeg",
+  ".png",
+  ".webp",
+  ".gif",
+  ".pgm",
+  ".ppm",
+  ".pnm",
+  ".bmp",
+  ".tif",
+  ".tiff",
+];
 
 function isImageName(name: string): boolean {
   const lower = name.toLowerCase();
@@ -28,7 +40,14 @@ export async function collectImages(paths: string[]): Promise<string[]> {
     }
   };
   for (const path of paths) {
-    const info = await Deno.stat(path);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(path);
+    } catch (error) {
+      // The caller words file errors one way for every command; it needs the path.
+      if (error instanceof Error) Object.assign(error, { path });
+      throw error;
+    }
     if (info.isDirectory) await walk(path);
     else found.push(path);
   }

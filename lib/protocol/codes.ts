@@ -31,6 +31,7 @@ export const MODEL_STATE_IDS = {
   stale: 2,
   untrained: 3,
   unavailable: 4,
+  training: 5,
 } as const satisfies Record<ModelState["state"], number>;
 
 /**

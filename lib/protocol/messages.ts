@@ -113,6 +113,11 @@ export interface EnrollRequest {
    * refusing the image.
    */
   largest?: boolean;
+  /**
+   * Acknowledge only once every model includes the new faces, instead of once they are
+   * durable and in the incremental models (Eigen/Fisher still training). Passed on.
+   */
+  wait?: boolean;
   /** client -> detector */
   images?: WireImage[];
   /** detector -> recognizer */
@@ -175,14 +180,21 @@ export interface ImageReport {
 /** Training state of one algorithm's model. */
 export interface ModelState {
   algorithm: AlgorithmName;
-  /** "ready": trained on the current gallery; "stale": serving an older model while
-   * retraining; "untrained": nothing to serve; "unavailable": cannot be trained (reason). */
-  state: "ready" | "stale" | "untrained" | "unavailable";
+  /**
+   * "ready": includes every stored face; "training": a retrain for newer faces is under
+   * way, the previous model serves meanwhile; "stale": behind the gallery and not training
+   * (MESSAGE says why); "untrained": nothing to serve; "unavailable": cannot be trained on
+   * this gallery (MESSAGE says why).
+   */
+  state: "ready" | "stale" | "untrained" | "unavailable" | "training";
   /** Faces the served model was trained on. */
   faces: number;
-  /** Why the model is unavailable, when it is. */
+  /** Why the model is not ready, or a note on it (e.g. a threshold that fell back). */
   message?: string;
-  /** The unknown-face threshold calibrated on the gallery this model was trained on. */
+  /**
+   * The unknown-face threshold identify applies when the request gives none: calibrated on
+   * the gallery this model was trained on (Fisherfaces), or the algorithm's default.
+   */
   threshold?: number;
 }
 

@@ -28,7 +28,14 @@ import { encodeFields } from "./tlv_encode.ts";
 
 /** The top-level fields each request allows. */
 const REQUEST_SPECS: { readonly [K in Op]: GroupSpec } = {
-  enroll: { token: "optional", name: "one", largest: "optional", image: "many", face: "many" },
+  enroll: {
+    token: "optional",
+    name: "one",
+    largest: "optional",
+    wait: "optional",
+    image: "many",
+    face: "many",
+  },
   identify: {
     token: "optional",
     algorithm: "one",
@@ -67,6 +74,7 @@ export function encodeRequest(request: Request, options?: CodecOptions): Uint8Ar
     case "enroll":
       fields.push(field("name", request.name));
       if (request.largest) fields.push(field("largest", 1));
+      if (request.wait) fields.push(field("wait", 1));
       fields.push(...(request.images ?? []).map(imageField));
       fields.push(...(request.faces ?? []).map(faceField));
       break;
@@ -144,6 +152,7 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
         ...base,
         name: group.string("name"),
         ...(readFlag(group, "largest") ? { largest: true } : {}),
+        ...(readFlag(group, "wait") ? { wait: true } : {}),
         ...payload(group),
       };
     case "identify": {
@@ -164,7 +173,7 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
   }
 }
 
-function readFlag(group: FieldGroup, name: "largest"): boolean {
+function readFlag(group: FieldGroup, name: "largest" | "wait"): boolean {
   const value = group.optionalNumber(name);
   if (value === undefined || value === 0) return false;
   if (value === 1) return true;

@@ -168,7 +168,12 @@ export class DetectorService implements AsyncDisposable {
         models: [],
       };
     }
-    const reply = await this.#forward({ op: "enroll", name, faces });
+    const reply = await this.#forward({
+      op: "enroll",
+      name,
+      faces,
+      ...(request.wait ? { wait: true } : {}),
+    });
     if (reply.status !== "ok" || reply.op !== "enroll") {
       // Nothing was stored: no image may claim "stored".
       return reply;

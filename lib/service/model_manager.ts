@@ -1,27 +1,35 @@
 /**
- * Keeps the three recognition models in step with the gallery, without ever making an
- * identify wait for a retrain that it does not need.
+ * Keeps the classic recognition models (Eigenfaces, Fisherfaces, LBPH) in step with the
+ * gallery, each on its own, without ever making an identify wait for a retrain it does not
+ * need.
  *
- * - Training runs in a dedicated worker; predictions run in a separate pool, which keeps
- *   serving the previous model until the new one has been stored and handed over.
- * - Retrains are coalesced: one loop trains for the newest gallery generation; enroll
- *   requests wait until the generation they wrote has been trained.
- * - LBPH is updated incrementally when faces were only added since its last snapshot;
- *   Eigenfaces and Fisherfaces retrain on the whole gallery.
+ * - Models are independent: each trains, fails and reports on its own. One that cannot be
+ *   trained on this gallery says why in words ("fisher needs 2 people and more faces than
+ *   people; has 2 people with 1 face each"), and its failure never delays or blocks another.
+ * - Two lanes, each with its own training worker and its own coalescing loop:
+ *   - the incremental lane updates LBPH with only the faces added since its snapshot, in
+ *     milliseconds, so an enroll is acknowledged once LBPH includes its faces;
+ *   - the batch lane retrains Eigenfaces and Fisherfaces on the whole gallery, in the
+ *     background: replies say `training` meanwhile, and the previous model keeps serving.
+ * - Predictions run in a separate pool, which serves the previous model until the new one
+ *   has been stored and handed over.
  * - Models are stored with the generation they were trained at, so a restart serves them
  *   straight away and only retrains what is stale.
+ * - The trainers read the gallery file themselves: the service's event loop never reads or
+ *   copies the whole gallery (100 MB at 10,000 faces).
  *
  * @module
  */
-import type { Gallery, StoredFace } from "../gallery/mod.ts";
+import type { Gallery } from "../gallery/mod.ts";
 import type { AlgorithmName, ModelState } from "../protocol/messages.ts";
+import { DEFAULT_THRESHOLDS, type SharedModel } from "../recognition/mod.ts";
 import type { Logger } from "./log.ts";
 import type { WorkerPool } from "./worker_pool.ts";
-import type { PackedFaces } from "./recognition_worker.ts";
-import type { SharedModel } from "../recognition/mod.ts";
 
-/** Algorithms in the order they are trained and reported. */
-export const ALGORITHM_NAMES: readonly AlgorithmName[] = ["eigen", "fisher", "lbph"];
+/** The classic algorithms this manager keeps, in the order they are reported. */
+export type ClassicName = Exclude<AlgorithmName, "dnn">;
+/** The classic algorithms, in the order they are reported. */
+export const CLASSIC_NAMES: readonly ClassicName[] = ["eigen", "fisher", "lbph"];
 
 /** A ranked candidate as the prediction workers return it. */
 export interface LabelCandidate {
@@ -49,8 +57,10 @@ interface Served {
 
 interface AlgorithmState {
   served: Served | undefined;
-  /** Why it cannot be trained, when it cannot. */
+  /** Why it cannot be trained on this gallery, when it cannot. */
   unavailable: string | undefined;
+  /** Why its last training run failed, until one succeeds. */
+  failed: string | undefined;
 }
 
 /** A face crop for prediction. */
@@ -60,247 +70,272 @@ export interface ProbeFace {
   pixels: Uint8Array;
 }
 
+/** The two training workers: one per lane. */
+export interface Trainers {
+  /** Updates LBPH incrementally (and retrains it after a removal). */
+  incremental: WorkerPool;
+  /** Retrains Eigenfaces and Fisherfaces on the whole gallery. */
+  batch: WorkerPool;
+}
+
+/**
+ * Why an algorithm cannot be trained on a gallery with these face counts per person, or
+ * undefined when it can.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unavailableReason } from "./model_manager.ts";
+ * assert.equal(
+ *   unavailableReason("fisher", [1, 1]),
+ *   "fisher needs 2 people and more faces than people (one person with 2 faces); " +
+ *     "has 2 people with 1 face each",
+ * );
+ * assert.equal(unavailableReason("lbph", [1, 1]), undefined);
+ * ```
+ */
+export function unavailableReason(
+  algorithm: ClassicName,
+  facesPerPerson: readonly number[],
+): string | undefined {
+  const people = facesPerPerson.filter((n) => n > 0).length;
+  const faces = facesPerPerson.reduce((a, n) => a + n, 0);
+  if (faces === 0) return "nobody is enrolled yet";
+  const has = `has ${people} ${people === 1 ? "person" : "people"} with ${
+    people === faces ? `1 face${people === 1 ? "" : " each"}` : `${faces} faces`
+  }`;
+  switch (algorithm) {
+    case "lbph":
+      return undefined;
+    case "eigen":
+      // With one person every distance compares a face with that person only: the nearest
+      // is always them, so the model would name everybody. It refuses to guess instead.
+      return people < 2 ? `eigen needs at least 2 people to tell apart; ${has}` : undefined;
+    case "fisher":
+      return people < 2 || faces <= people
+        ? `fisher needs 2 people and more faces than people (one person with 2 faces); ${has}`
+        : undefined;
+  }
+}
+
+/** One lane: its algorithms, its trainer, and the generation they were last trained at. */
+class Lane {
+  readonly algorithms: readonly ClassicName[];
+  readonly trainer: WorkerPool;
+  trainedGeneration = -1;
+  running = false;
+  loop: Promise<void> | undefined;
+  waiters: Waiter[] = [];
+
+  constructor(algorithms: readonly ClassicName[], trainer: WorkerPool) {
+    this.algorithms = algorithms;
+    this.trainer = trainer;
+  }
+
+  release(closed: boolean): void {
+    const still: Waiter[] = [];
+    for (const w of this.waiters) {
+      if (this.trainedGeneration >= w.generation || closed) w.resolve();
+      else still.push(w);
+    }
+    this.waiters = still;
+  }
+}
+
 /** See the module documentation. */
 export class ModelManager {
   readonly #gallery: Gallery;
-  readonly #trainer: WorkerPool;
   readonly #predictors: WorkerPool;
   readonly #log: Logger;
-  readonly #states = new Map<AlgorithmName, AlgorithmState>();
-  #trainedGeneration = -1;
-  #loop: Promise<void> | undefined;
-  #waiters: Waiter[] = [];
-  #lastError: Error | undefined;
+  readonly #states = new Map<ClassicName, AlgorithmState>();
+  readonly #incremental: Lane;
+  readonly #batch: Lane;
   #closed = false;
 
-  constructor(gallery: Gallery, trainer: WorkerPool, predictors: WorkerPool, log: Logger) {
+  constructor(gallery: Gallery, trainers: Trainers, predictors: WorkerPool, log: Logger) {
+    if (gallery.path === ":memory:" || gallery.path === "") {
+      throw new TypeError("ModelManager: expected a gallery file the trainers can open");
+    }
     this.#gallery = gallery;
-    this.#trainer = trainer;
     this.#predictors = predictors;
     this.#log = log;
-    for (const a of ALGORITHM_NAMES) {
-      this.#states.set(a, { served: undefined, unavailable: undefined });
+    this.#incremental = new Lane(["lbph"], trainers.incremental);
+    this.#batch = new Lane(["eigen", "fisher"], trainers.batch);
+    for (const a of CLASSIC_NAMES) {
+      this.#states.set(a, { served: undefined, unavailable: undefined, failed: undefined });
     }
+  }
+
+  get #lanes(): Lane[] {
+    return [this.#incremental, this.#batch];
   }
 
   /** Loads stored models into the prediction workers, then retrains whatever is stale. */
   async start(): Promise<void> {
     const generation = this.#gallery.generation();
-    let current = true;
-    for (const algorithm of ALGORITHM_NAMES) {
-      const stored = this.#gallery.loadModel(algorithm);
-      if (!stored) {
-        current = false;
-        continue;
+    this.#refreshAvailability();
+    for (const lane of this.#lanes) {
+      let current = true;
+      for (const algorithm of lane.algorithms) {
+        const stored = this.#gallery.loadModel(algorithm);
+        if (!stored) {
+          if (!this.#state(algorithm).unavailable) current = false;
+          continue;
+        }
+        try {
+          await this.#loadPredictors(algorithm, stored.bytes);
+          this.#state(algorithm).served = {
+            generation: stored.generation,
+            faces: stored.faces,
+            lastFaceId: stored.lastFaceId,
+            threshold: stored.threshold ?? null,
+          };
+          this.#log.info("model loaded", { algorithm, faces: stored.faces, generation });
+          if (stored.generation !== generation) current = false;
+        } catch (error) {
+          this.#log.warn("stored model unusable, retraining", { algorithm, error });
+          current = false;
+        }
       }
-      try {
-        await this.#loadPredictors(algorithm, stored.bytes);
-        this.#state(algorithm).served = {
-          generation: stored.generation,
-          faces: stored.faces,
-          lastFaceId: stored.lastFaceId,
-          threshold: stored.threshold ?? null,
-        };
-        this.#log.info("model loaded", { algorithm, faces: stored.faces, generation });
-        if (stored.generation !== generation) current = false;
-      } catch (error) {
-        this.#log.warn("stored model unusable, retraining", { algorithm, error });
-        current = false;
-      }
-    }
-    if (current || this.#gallery.counts().faces === 0) {
-      this.#trainedGeneration = generation;
-      this.#refreshAvailability();
-    } else {
-      this.#kick();
+      if (current) lane.trainedGeneration = generation;
+      else this.#kick(lane);
     }
   }
 
-  #state(algorithm: AlgorithmName): AlgorithmState {
+  #state(algorithm: ClassicName): AlgorithmState {
     return this.#states.get(algorithm)!;
   }
 
   #refreshAvailability(): void {
-    const { people, faces } = this.#gallery.counts();
-    this.#state("fisher").unavailable = people < 2
-      ? `Fisherfaces needs at least 2 people enrolled; there ${
-        people === 1 ? "is" : "are"
-      } ${people}`
-      : undefined;
-    const none = faces === 0 ? "nobody is enrolled yet" : undefined;
-    this.#state("eigen").unavailable = none;
-    this.#state("lbph").unavailable = none;
-    if (none) this.#state("fisher").unavailable = none;
+    const perPerson = this.#gallery.listPeople().map((p) => p.faces);
+    for (const algorithm of CLASSIC_NAMES) {
+      this.#state(algorithm).unavailable = unavailableReason(algorithm, perPerson);
+    }
   }
 
-  /** Resolves once the models reflect at least gallery generation `generation`. */
+  /** Resolves once every classic model reflects at least gallery generation `generation`. */
   trained(generation: number): Promise<void> {
-    if (this.#trainedGeneration >= generation) return Promise.resolve();
-    const wait = new Promise<void>((resolve) => this.#waiters.push({ generation, resolve }));
-    this.#kick();
+    return Promise.all(this.#lanes.map((lane) => this.#wait(lane, generation))).then(() => {});
+  }
+
+  /**
+   * Resolves once the incremental models (LBPH) reflect `generation`, and starts the
+   * background retrain of the others: what an enroll or forget waits for.
+   */
+  updated(generation: number): Promise<void> {
+    this.#kick(this.#batch);
+    return this.#wait(this.#incremental, generation);
+  }
+
+  #wait(lane: Lane, generation: number): Promise<void> {
+    if (lane.trainedGeneration >= generation || this.#closed) return Promise.resolve();
+    const wait = new Promise<void>((resolve) => lane.waiters.push({ generation, resolve }));
+    this.#kick(lane);
     return wait;
   }
 
-  /** The error of the last failed training run, if the last run failed. */
-  get lastError(): Error | undefined {
-    return this.#lastError;
-  }
-
-  #kick(): void {
-    if (this.#loop || this.#closed) return;
-    this.#loop = (async () => {
+  #kick(lane: Lane): void {
+    if (lane.loop || this.#closed) return;
+    lane.loop = (async () => {
       try {
-        while (!this.#closed && this.#trainedGeneration < this.#gallery.generation()) {
+        while (!this.#closed && lane.trainedGeneration < this.#gallery.generation()) {
           const generation = this.#gallery.generation();
-          try {
-            const recycled = await this.#trainAll(generation);
-            this.#lastError = undefined;
-            // A fresh trainer: the old one's isolate still holds the gallery and training
-            // buffers (hundreds of MB at 10,000 faces) until it would next allocate.
-            if (!recycled) await this.#trainer.recycle();
-          } catch (error) {
-            this.#lastError = error instanceof Error ? error : new Error(String(error));
-            this.#log.error("training failed", { generation, error });
-          }
-          this.#trainedGeneration = generation;
-          this.#release();
+          lane.running = true;
+          const full = await this.#train(lane, generation);
+          lane.trainedGeneration = generation;
+          lane.running = false;
+          lane.release(this.#closed);
+          // A fresh trainer after a full retrain: the old isolate still holds the gallery and
+          // training buffers (hundreds of MB at 10,000 faces) until it would next allocate.
+          // After the waiters are released, so no reply waits for it.
+          if (full) await lane.trainer.recycle();
         }
+      } catch (error) {
+        this.#log.error("training loop failed", { error });
       } finally {
-        this.#loop = undefined;
-        this.#release();
+        lane.running = false;
+        lane.loop = undefined;
+        lane.release(this.#closed);
       }
     })();
   }
 
-  #release(): void {
-    const still: Waiter[] = [];
-    for (const w of this.#waiters) {
-      if (this.#trainedGeneration >= w.generation || this.#closed) w.resolve();
-      else still.push(w);
-    }
-    this.#waiters = still;
-  }
-
-  /** Trains every stale model; true when the trainer was already recycled on the way. */
-  async #trainAll(generation: number): Promise<boolean> {
+  /**
+   * Trains every algorithm of the lane for `generation`, each on its own: a failure is
+   * recorded for that algorithm and the others go on. True when a full retrain ran.
+   */
+  async #train(lane: Lane, generation: number): Promise<boolean> {
     this.#refreshAvailability();
     const lastFaceId = this.#gallery.lastFaceId();
-    // The gallery goes to the trainer once per run, packed into one transferred buffer, and
-    // is held there for the full retrains of this run only (10,000 faces are 100 MB).
-    let sent = false;
-    const releaseFaces = async () => {
-      if (!sent) return;
-      sent = false;
-      await this.#trainer.run({ type: "forgetFaces" });
-    };
-    const sendFaces = async () => {
-      if (sent) return;
-      if (this.#fileBacked) {
-        await this.#trainer.run({
-          type: "readFaces",
-          gallery: this.#gallery.path,
-          upToId: lastFaceId,
-        });
-      } else {
-        const faces = packFaces(this.#gallery.faces());
-        await this.#trainer.run({ type: "faces", faces }, [faces.pixels.buffer as ArrayBuffer]);
-      }
-      sent = true;
-    };
+    const save = { gallery: this.#gallery.path, generation, lastFaceId };
+    let held = false, full = false;
     try {
-      return await this.#trainEach(generation, lastFaceId, sendFaces, releaseFaces);
-    } finally {
-      await releaseFaces().catch(() => {});
-    }
-  }
-
-  async #trainEach(
-    generation: number,
-    lastFaceId: number,
-    sendFaces: () => Promise<void>,
-    releaseFaces: () => Promise<void>,
-  ): Promise<boolean> {
-    // File-backed galleries: the trainer stores each model itself.
-    const save = this.#fileBacked
-      ? { gallery: this.#gallery.path, generation, lastFaceId }
-      : undefined;
-    let recycled = false;
-    for (const [index, algorithm] of ALGORITHM_NAMES.entries()) {
-      const state = this.#state(algorithm);
-      if (state.unavailable) {
-        if (state.served) {
-          await this.#predictors.broadcast({ type: "drop", algorithm });
-          this.#gallery.dropModel(algorithm);
-          state.served = undefined;
+      for (const algorithm of lane.algorithms) {
+        const state = this.#state(algorithm);
+        if (state.unavailable) {
+          state.failed = undefined;
+          if (state.served) {
+            await this.#predictors.broadcast({ type: "drop", algorithm });
+            this.#gallery.dropModel(algorithm);
+            state.served = undefined;
+          }
+          continue;
         }
-        continue;
+        const started = performance.now();
+        const served = state.served;
+        try {
+          let result: { bytes: Uint8Array; faces: number; threshold?: number | null };
+          let mode: string;
+          if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
+            result = await lane.trainer.run({
+              type: "updateFrom",
+              algorithm,
+              gallery: this.#gallery.path,
+              afterId: served.lastFaceId,
+              upToId: lastFaceId,
+              save,
+            });
+            mode = `update +${result.faces - served.faces}`;
+          } else {
+            if (!held) {
+              // The gallery is read once per run and held for this run's retrains only.
+              await lane.trainer.run({
+                type: "readFaces",
+                gallery: this.#gallery.path,
+                upToId: lastFaceId,
+              });
+              held = true;
+            }
+            result = await lane.trainer.run({ type: "train", algorithm, save });
+            mode = "full";
+            full = true;
+          }
+          const bytes = result.bytes.length;
+          await this.#loadPredictors(algorithm, result.bytes);
+          state.served = {
+            generation,
+            faces: result.faces,
+            lastFaceId,
+            threshold: result.threshold ?? null,
+          };
+          state.failed = undefined;
+          this.#log.info("model trained", {
+            algorithm,
+            mode,
+            faces: result.faces,
+            ms: Math.round(performance.now() - started),
+            bytes,
+            ...(result.threshold == null ? {} : { threshold: result.threshold.toFixed(1) }),
+          });
+        } catch (error) {
+          state.failed = error instanceof Error ? error.message : String(error);
+          this.#log.error("training failed", { algorithm, generation, error });
+        }
       }
-      const started = performance.now();
-      const served = state.served;
-      let result: { bytes: Uint8Array; faces: number; threshold?: number | null };
-      let mode: string;
-      if (algorithm === "lbph" && served && this.#onlyAddedSince(served) && this.#fileBacked) {
-        await releaseFaces(); // LBPH comes last and reads only the new faces
-        result = await this.#trainer.run({
-          type: "updateFrom",
-          algorithm,
-          gallery: this.#gallery.path,
-          afterId: served.lastFaceId,
-          upToId: lastFaceId,
-          save,
-        });
-        mode = `update +${result.faces - served.faces}`;
-      } else if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
-        const fresh = this.#gallery.faces(served.lastFaceId);
-        const stored = this.#gallery.loadModel(algorithm);
-        if (!stored) throw new Error("LBPH snapshot vanished from the gallery");
-        result = await this.#trainer.run({
-          type: "update",
-          algorithm,
-          bytes: stored.bytes,
-          faces: fresh,
-        }, ownBuffer(stored.bytes));
-        mode = `update +${fresh.length}`;
-      } else {
-        await sendFaces();
-        result = await this.#trainer.run({ type: "train", algorithm, save });
-        mode = "full";
-      }
-      if (!save) {
-        this.#gallery.saveModel({
-          algorithm,
-          bytes: result.bytes,
-          generation,
-          faces: result.faces,
-          lastFaceId,
-          threshold: result.threshold ?? null,
-        });
-      }
-      const bytes = result.bytes.length;
-      // After the last model of the run, free the trainer's isolate (its arena and the
-      // gallery it read) before a predictor decodes the new model next to the old one:
-      // that moment is the run's memory peak.
-      if (index === ALGORITHM_NAMES.length - 1) {
-        await this.#trainer.recycle();
-        recycled = true;
-      }
-      await this.#loadPredictors(algorithm, result.bytes);
-      state.served = {
-        generation,
-        faces: result.faces,
-        lastFaceId,
-        threshold: result.threshold ?? null,
-      };
-      this.#log.info("model trained", {
-        algorithm,
-        mode,
-        faces: result.faces,
-        ms: Math.round(performance.now() - started),
-        bytes,
-        ...(result.threshold == null ? {} : { threshold: result.threshold.toFixed(1) }),
-      });
+    } finally {
+      if (held) await lane.trainer.run({ type: "forgetFaces" }).catch(() => {});
     }
-    return recycled;
+    return full;
   }
 
   /**
@@ -310,7 +345,7 @@ export class ModelManager {
    * the previous model meanwhile. `bytes` is handed over (transferred) when it owns its
    * buffer: the caller must not use it afterwards.
    */
-  async #loadPredictors(algorithm: AlgorithmName, bytes: Uint8Array): Promise<void> {
+  async #loadPredictors(algorithm: ClassicName, bytes: Uint8Array): Promise<void> {
     const size = this.#predictors.size;
     const model = await this.#predictors.runOn<SharedModel | true>(0, {
       type: "load",
@@ -324,33 +359,49 @@ export class ModelManager {
     }
   }
 
-  /**
-   * Whether the trainer can open the gallery file itself (the main thread then never
-   * reads the whole gallery: 100 MB and a few hundred ms at 10,000 faces).
-   */
-  get #fileBacked(): boolean {
-    return this.#gallery.path !== ":memory:" && this.#gallery.path !== "";
-  }
-
   /** True when no face the model was trained on has been removed since. */
   #onlyAddedSince(served: Served): boolean {
     return this.#gallery.countFacesUpTo(served.lastFaceId) === served.faces;
   }
 
-  /** Model state of every algorithm, for replies and stats. */
+  #lane(algorithm: ClassicName): Lane {
+    return this.#incremental.algorithms.includes(algorithm) ? this.#incremental : this.#batch;
+  }
+
+  /**
+   * Model state of every classic algorithm, for replies and stats. `training` while a run
+   * for a newer gallery is under way (the previous model serves meanwhile); `stale` when
+   * the served model is behind and its last run failed, with the reason.
+   */
   states(): ModelState[] {
     const generation = this.#gallery.generation();
-    return ALGORITHM_NAMES.map((algorithm) => {
+    this.#refreshAvailability();
+    return CLASSIC_NAMES.map((algorithm): ModelState => {
       const s = this.#state(algorithm);
       if (s.unavailable) {
         return { algorithm, state: "unavailable", faces: 0, message: s.unavailable };
       }
-      if (!s.served) return { algorithm, state: "untrained", faces: 0 };
+      const lane = this.#lane(algorithm);
+      const behind = !s.served || s.served.generation !== generation;
+      const threshold = s.served?.threshold ?? DEFAULT_THRESHOLDS[algorithm];
+      const failed = s.failed ? `the last training failed: ${s.failed}` : undefined;
+      const uncalibrated = algorithm === "fisher" && s.served?.threshold == null
+        ? `too few faces to calibrate a threshold on this gallery; using the default ${threshold}`
+        : undefined;
+      if (!s.served) {
+        return {
+          algorithm,
+          state: lane.running || lane.loop ? "training" : "untrained",
+          faces: 0,
+          ...(failed ? { message: failed } : {}),
+        };
+      }
       return {
         algorithm,
-        state: s.served.generation === generation ? "ready" : "stale",
+        state: !behind ? "ready" : lane.loop && !s.failed ? "training" : "stale",
         faces: s.served.faces,
-        ...(s.served.threshold === null ? {} : { threshold: s.served.threshold }),
+        threshold,
+        ...(failed ?? uncalibrated ? { message: failed ?? uncalibrated } : {}),
       };
     });
   }
@@ -361,21 +412,17 @@ export class ModelManager {
    * for training only when there is no model at all yet.
    */
   async predict(
-    algorithm: AlgorithmName,
+    algorithm: ClassicName,
     faces: ProbeFace[],
     limit = 5,
   ): Promise<{ ranked: LabelCandidate[][]; threshold: number | null }> {
     const state = this.#state(algorithm);
-    if (!state.served && !state.unavailable && this.#gallery.counts().faces > 0) {
-      await this.trained(this.#gallery.generation());
-    }
     this.#refreshAvailability();
     if (state.unavailable) throw new ModelNotReadyError(state.unavailable);
+    if (!state.served) await this.#wait(this.#lane(algorithm), this.#gallery.generation());
     if (!state.served) {
       throw new ModelNotReadyError(
-        `the ${algorithm} model is not trained${
-          this.#lastError ? `: ${this.#lastError.message}` : ""
-        }`,
+        `the ${algorithm} model is not trained${state.failed ? `: ${state.failed}` : ""}`,
       );
     }
     // Copies: the pixels are views into the request frame, which would otherwise be cloned
@@ -390,27 +437,12 @@ export class ModelManager {
     return { ranked, threshold };
   }
 
-  /** Waits for a running training loop to finish; later kicks are ignored. */
+  /** Waits for running training loops to finish; later kicks are ignored. */
   async close(): Promise<void> {
     this.#closed = true;
-    await this.#loop;
-    this.#release();
+    await Promise.all(this.#lanes.map((lane) => lane.loop));
+    for (const lane of this.#lanes) lane.release(true);
   }
-}
-
-/** Packs stored faces (all of one size, as the recognizer enforces) for the trainer. */
-function packFaces(faces: StoredFace[]): PackedFaces {
-  const width = faces[0]?.width ?? 0, height = faces[0]?.height ?? 0, d = width * height;
-  const pixels = new Uint8Array(faces.length * d);
-  const labels = new Int32Array(faces.length);
-  faces.forEach((f, i) => {
-    if (f.pixels.length !== d) {
-      throw new RangeError(`face ${f.id}: expected ${width}x${height}, got ${f.width}x${f.height}`);
-    }
-    pixels.set(f.pixels, i * d);
-    labels[i] = f.label;
-  });
-  return { width, height, labels, pixels };
 }
 
 /** `bytes`'s buffer as a transfer list when `bytes` spans all of it (else copy: []). */

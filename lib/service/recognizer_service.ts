@@ -24,7 +24,7 @@ import { DnnModel } from "./dnn_model.ts";
 import { ServiceError } from "./errors.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { ModelManager, ModelNotReadyError } from "./model_manager.ts";
+import { type ClassicName, ModelManager, ModelNotReadyError } from "./model_manager.ts";
 import { VERSION } from "./version.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -85,12 +85,13 @@ export class RecognizerService implements AsyncDisposable {
     }
     const pools: WorkerPool[] = [];
     try {
-      const [trainer, predictors] = await Promise.all([
+      const [batch, incremental, predictors] = await Promise.all([
         WorkerPool.start(WORKER_URL, { size: 1, name: "trainer" }),
+        WorkerPool.start(WORKER_URL, { size: 1, name: "updater" }),
         WorkerPool.start(WORKER_URL, { size: options.workers, name: "recognition" }),
       ]);
-      pools.push(trainer, predictors);
-      const models = new ModelManager(gallery, trainer, predictors, options.log);
+      pools.push(batch, incremental, predictors);
+      const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
       return new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
@@ -196,7 +197,11 @@ export class RecognizerService implements AsyncDisposable {
       stored.personId,
       fresh.map((i) => embedded.vectors[extra.get(i)!]!),
     );
-    await this.#models.trained(stored.generation);
+    // Acknowledged once durable and in the incremental models (dnn above, LBPH here);
+    // Eigenfaces and Fisherfaces retrain in the background and say "training" meanwhile.
+    await (request.wait
+      ? this.#models.trained(stored.generation)
+      : this.#models.updated(stored.generation));
     // Faces the person already had: the detector turns these into the images' outcomes.
     const images: ImageReport[] = faces.flatMap((f, i) =>
       stored.ids[i] === null
@@ -231,7 +236,7 @@ export class RecognizerService implements AsyncDisposable {
       ? { ranked: [], threshold: null }
       : request.algorithm === "dnn"
       ? { ranked: await this.#predictDnn(faces), threshold: null }
-      : await this.#models.predict(request.algorithm, faces);
+      : await this.#models.predict(request.algorithm as ClassicName, faces);
     const { ranked } = predicted;
     // The request's own threshold wins; then the one calibrated on this gallery (Fisher);
     // then the fixed default (docs/RECOGNITION.md).
@@ -278,7 +283,7 @@ export class RecognizerService implements AsyncDisposable {
   async #forget(name: string): Promise<ForgetResponse> {
     const removed = this.#gallery.forget(name);
     this.#dnn.forgotten(removed.personId);
-    await this.#models.trained(removed.generation);
+    await this.#models.updated(removed.generation);
     return {
       op: "forget",
       status: "ok",
