@@ -3,7 +3,12 @@
  * Usage: deno task detector [--port 7001] [--recognizer HOST:PORT] [flags]
  * @module
  */
-import { parseServerArgs, SERVER_FLAGS_HELP } from "./lib/cli/server_flags.ts";
+import {
+  FORWARD_FLAGS,
+  FORWARD_FLAGS_HELP,
+  parseServerArgs,
+  SERVER_FLAGS_HELP,
+} from "./lib/cli/server_flags.ts";
 import {
   DETECTION_FLAGS,
   DETECTION_FLAGS_HELP,
@@ -20,6 +25,7 @@ const HELP = `Usage: detector [--port 7001] [--recognizer HOST:PORT] [options]
   --recognizer-tls     connect to the recognizer over TLS
   --ca FILE            trust this PEM CA for the recognizer's certificate (implies TLS)
 ${DETECTION_FLAGS_HELP}
+${FORWARD_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}
 The token (--token / $FACEREC_TOKEN) is both required from clients and sent on to the recognizer.`;
 
@@ -29,6 +35,7 @@ try {
     "recognizer-tls": { type: "boolean", default: false },
     ca: { type: "string" },
     ...DETECTION_FLAGS,
+    ...FORWARD_FLAGS,
   }, 7001);
   if (help) {
     console.log(HELP);
@@ -58,7 +65,7 @@ try {
   Deno.exit(0);
 } catch (error) {
   if (error instanceof UsageError) {
-    console.error(`detector: ${error.message}\n\n${HELP}`);
+    console.error(`detector: ${error.message}\n(run "detector --help" for the flags)`);
     Deno.exit(EXIT_USAGE);
   }
   console.error(`detector: ${error instanceof Error ? error.message : error}`);

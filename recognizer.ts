@@ -33,7 +33,7 @@ try {
   Deno.exit(0);
 } catch (error) {
   if (error instanceof UsageError) {
-    console.error(`recognizer: ${error.message}\n\n${HELP}`);
+    console.error(`recognizer: ${error.message}\n(run "recognizer --help" for the flags)`);
     Deno.exit(EXIT_USAGE);
   }
   console.error(`recognizer: ${error instanceof Error ? error.message : error}`);

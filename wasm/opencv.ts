@@ -9,6 +9,7 @@
  * @module
  */
 import cvModule from "@techstark/opencv-js";
+import process from "node:process";
 
 /** The OpenCV.js namespace, with the emscripten helpers its typings omit. */
 export type CV = typeof cvModule & {
@@ -32,6 +33,20 @@ export interface OpenCVHandle {
 let pending: Promise<OpenCVHandle> | undefined;
 
 /**
+ * Emscripten's Node glue installs process-wide `uncaughtException` and `unhandledRejection`
+ * handlers that turn every later error of the program, OpenCV's or not, into
+ * "abort(...). Build with -s ASSERTIONS=1 for more info.". They are removed once the
+ * runtime is up, so errors keep their own text.
+ */
+function dropEmscriptenHandlers(): void {
+  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+    for (const listener of process.listeners(event)) {
+      if (/abort|ExitStatus/.test(String(listener))) process.removeListener(event, listener);
+    }
+  }
+}
+
+/**
  * Resolves once the WASM runtime has initialised. Safe to call many times; the runtime is
  * initialised once per isolate (each worker has its own).
  */
@@ -39,10 +54,14 @@ export function loadOpenCV(): Promise<OpenCVHandle> {
   pending ??= new Promise<OpenCVHandle>((resolve) => {
     const mod = cvModule as unknown as CV & { onRuntimeInitialized?: () => void };
     if (typeof (mod as { Mat?: unknown }).Mat === "function") {
+      dropEmscriptenHandlers();
       resolve({ cv: mod });
       return;
     }
-    mod.onRuntimeInitialized = () => resolve({ cv: mod });
+    mod.onRuntimeInitialized = () => {
+      dropEmscriptenHandlers();
+      resolve({ cv: mod });
+    };
   });
   return pending;
 }

@@ -21,14 +21,33 @@ export async function runServer(
   service: RunnableService,
   log: Logger,
 ): Promise<void> {
-  const server = Server.listen({
-    hostname: settings.hostname,
-    port: settings.port,
-    tls: settings.tls,
-    token: settings.token,
-    limits: settings.limits,
-    log,
-  }, service.handle);
+  let server: Server;
+  try {
+    server = Server.listen({
+      hostname: settings.hostname,
+      port: settings.port,
+      tls: settings.tls,
+      token: settings.token,
+      limits: settings.limits,
+      log,
+    }, service.handle);
+  } catch (error) {
+    await service.close();
+    const where = `${settings.hostname}:${settings.port}`;
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new Error(
+        `cannot listen on ${where}: port ${settings.port} is already in use (is another ` +
+          `${name} running? choose another with --port)`,
+        { cause: error },
+      );
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable) {
+      throw new Error(`cannot listen on ${where}: no such address on this machine (--host)`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   const { hostname, port } = server.addr;
   console.log(`${name} listening on ${hostname}:${port}${settings.tls ? " (TLS)" : ""}`);
   log.info("listening", {

@@ -20,10 +20,20 @@ export const SERVER_FLAGS = {
   "max-frame-mb": { type: "string" },
   "idle-timeout": { type: "string" },
   "read-timeout": { type: "string" },
-  "upstream-timeout": { type: "string" },
-  "query-timeout": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
+
+/** Options of a server that forwards to another (the detector). */
+export const FORWARD_FLAGS = {
+  "upstream-timeout": { type: "string" },
+  "query-timeout": { type: "string" },
+} as const;
+
+/** Help text for {@link FORWARD_FLAGS}. */
+export const FORWARD_FLAGS_HELP =
+  `  --upstream-timeout S an enroll or forget sent on to the recognizer may take S seconds
+                       (default 120)
+  --query-timeout S    an identify, list or stats sent on may take S seconds (default 15)`;
 
 /** Help text for {@link SERVER_FLAGS}. */
 export const SERVER_FLAGS_HELP =
@@ -37,9 +47,6 @@ export const SERVER_FLAGS_HELP =
   --max-frame-mb N     largest request accepted, in MiB (default 64)
   --idle-timeout S     close connections idle for S seconds (default 60)
   --read-timeout S     a started frame must arrive within S seconds (default 30)
-  --upstream-timeout S an enroll or forget sent on to the next service may take S seconds
-                       (default 120: they wait for retraining)
-  --query-timeout S    an identify, list or stats sent on may take S seconds (default 15)
   -h, --help           show this help`;
 
 /** Parses an integer flag within bounds, or throws a UsageError naming the flag. */

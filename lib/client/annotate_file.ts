@@ -3,8 +3,14 @@
  * @module
  */
 import { loadOpenCV } from "../../wasm/opencv.ts";
-import { annotate, decodeImage, encodeJpeg, encodePng } from "../imaging/mod.ts";
+import { annotate, decodeImage, encodeJpeg, encodePng, fitRgba } from "../imaging/mod.ts";
 import type { IdentifiedFace } from "../protocol/messages.ts";
+
+/**
+ * Longest side of an annotated image: a 6000x4000 photo annotated at full size is a PNG of
+ * tens of MB that no one looks at at that size; labels stay readable at this one.
+ */
+export const MAX_ANNOTATED_SIDE = 1600;
 
 /** Draws the faces on `image` (the encoded bytes that were identified) and saves it. */
 export async function annotateFile(
@@ -13,12 +19,17 @@ export async function annotateFile(
   outPath: string,
 ): Promise<void> {
   const { cv } = await loadOpenCV();
-  const decoded = decodeImage(image);
+  const { image: fitted, scale } = fitRgba(cv, decodeImage(image), MAX_ANNOTATED_SIDE);
   const labelled = annotate(
     cv,
-    decoded,
+    fitted,
     faces.map((f) => ({
-      box: f.box,
+      box: {
+        x: Math.round(f.box.x * scale),
+        y: Math.round(f.box.y * scale),
+        width: Math.max(1, Math.round(f.box.width * scale)),
+        height: Math.max(1, Math.round(f.box.height * scale)),
+      },
       text: f.name === null ? "unknown" : `${f.name} ${f.distance.toFixed(1)}`,
       known: f.name !== null,
     })),

@@ -105,8 +105,7 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
       },
     });
   } catch (error) {
-    io.err(`client: ${(error as Error).message}\n\n${HELP}`);
-    return EXIT.usage;
+    return usage(io, args.includes("--json"), (error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -116,13 +115,24 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
   let ctx: Context;
   let command: () => Promise<number>;
   try {
-    const endpoint = parseEndpoint(
-      values.detector ?? Deno.env.get("FACEREC_DETECTOR") ?? "127.0.0.1:7001",
-    );
+    let endpoint: Endpoint;
+    try {
+      endpoint = parseEndpoint(
+        values.detector ?? Deno.env.get("FACEREC_DETECTOR") ?? "127.0.0.1:7001",
+      );
+    } catch (error) {
+      throw new UsageError(`--detector: ${(error as Error).message}`);
+    }
     if (values.tls || values.ca !== undefined) {
-      endpoint.tls = {
-        caCerts: values.ca === undefined ? undefined : [await Deno.readTextFile(values.ca)],
-      };
+      let ca: string | undefined;
+      if (values.ca !== undefined) {
+        try {
+          ca = await Deno.readTextFile(values.ca);
+        } catch (error) {
+          throw new Error(fileError(values.ca, error));
+        }
+      }
+      endpoint.tls = { caCerts: ca === undefined ? undefined : [ca] };
     }
     const timeout = Number(values.timeout);
     if (!(timeout > 0)) {
@@ -166,8 +176,23 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
           }
         }
         const annotate = values.annotate;
-        if (annotate !== undefined && !/\.(png|jpe?g)$/i.test(annotate)) {
-          throw new UsageError(`--annotate: expected a .png or .jpg path, got ${annotate}`);
+        if (annotate !== undefined) {
+          if (!/\.(png|jpe?g)$/i.test(annotate)) {
+            throw new UsageError(`--annotate: expected a .png or .jpg path, got ${annotate}`);
+          }
+          // Checked before any work: a typo in the folder should not cost an identify.
+          const folder = annotate.includes("/")
+            ? annotate.slice(0, annotate.lastIndexOf("/")) || "/"
+            : ".";
+          let isDir = false;
+          try {
+            isDir = (await Deno.stat(folder)).isDirectory;
+          } catch {
+            // reported below
+          }
+          if (!isDir) {
+            throw new UsageError(`--annotate: folder ${folder} does not exist`);
+          }
         }
         command = () => identify(ctx, rest[0]!, algorithm, threshold, annotate);
         break;
@@ -190,11 +215,10 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
         throw new UsageError(`unknown command ${JSON.stringify(name)}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof TypeError) {
-      io.err(`client: ${error.message}\n\n${HELP}`);
-      return EXIT.usage;
-    }
-    io.err(`client: ${(error as Error).message}`);
+    if (error instanceof UsageError) return usage(io, values.json, error.message);
+    const message = (error as Error).message;
+    if (values.json) io.out(JSON.stringify({ error: { status: "client", message } }));
+    else io.err(`client: ${message}`);
     return EXIT.error;
   }
   try {
@@ -208,6 +232,13 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
     else io.err(`client: ${message}`);
     return EXIT.error;
   }
+}
+
+/** A usage error: one line and a hint, or the JSON error object with `--json`. */
+function usage(io: ClientIO, json: boolean, message: string): number {
+  if (json) io.out(JSON.stringify({ error: { status: "usage", message } }));
+  else io.err(`client: ${message}\n(run "client --help" for the commands and options)`);
+  return EXIT.usage;
 }
 
 const defaultIO: ClientIO = { out: (l) => console.log(l), err: (l) => console.error(l) };

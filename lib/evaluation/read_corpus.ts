@@ -72,7 +72,14 @@ const plainSort = (names: string[]) => names.sort((a, b) => (a < b ? -1 : a > b 
  */
 export async function readCorpus(o: ReadOptions): Promise<Corpus> {
   const people: string[] = [];
-  for await (const e of Deno.readDir(o.dir)) if (e.isDirectory) people.push(e.name);
+  // Symlinked folders and files count, as they do for the native tool's os.listdir/isdir.
+  const isDir = async (e: Deno.DirEntry, path: string) =>
+    e.isDirectory || (e.isSymlink && (await Deno.stat(path).catch(() => null))?.isDirectory);
+  const isFile = async (e: Deno.DirEntry, path: string) =>
+    e.isFile || (e.isSymlink && (await Deno.stat(path).catch(() => null))?.isFile);
+  for await (const e of Deno.readDir(o.dir)) {
+    if (await isDir(e, `${o.dir}/${e.name}`)) people.push(e.name);
+  }
   plainSort(people);
   const faces = o.faces ?? "gray";
   const which: CorpusDetector | undefined = faces === "chip"
@@ -89,7 +96,9 @@ export async function readCorpus(o: ReadOptions): Promise<Corpus> {
     for (const [person, name] of people.entries()) {
       const dir = `${o.dir}/${name}`;
       const files: string[] = [];
-      for await (const e of Deno.readDir(dir)) if (e.isFile) files.push(e.name);
+      for await (const e of Deno.readDir(dir)) {
+        if (await isFile(e, `${dir}/${e.name}`)) files.push(e.name);
+      }
       for (const [index, file] of plainSort(files).entries()) {
         let gray: GrayImage;
         let rgba: RgbaImage | undefined;

@@ -5,8 +5,8 @@
  */
 import type { CV } from "../../wasm/opencv.ts";
 import { openCVError } from "../../wasm/opencv.ts";
-import { grayToMat, matBytes } from "./_mat.ts";
-import type { Box, GrayImage } from "./image.ts";
+import { grayToMat, matBytes, rgbaToMat } from "./_mat.ts";
+import type { Box, GrayImage, RgbaImage } from "./image.ts";
 import { MatScope } from "./mat_scope.ts";
 
 function checkTarget(width: number, height: number): void {
@@ -86,5 +86,39 @@ export function cropAndResize(
     return { width, height, data: matBytes(dst) };
   } catch (e) {
     throw openCVError(cv, e, `cropAndResize to ${width}x${height}`);
+  }
+}
+
+/**
+ * Shrinks an RGBA image so that its longer side is at most `maxSide` (INTER_AREA, the
+ * filter that does not alias when shrinking); returns the image itself when it already
+ * fits, and the factor applied.
+ *
+ * @example
+ * ```ts ignore
+ * const { image, scale } = fitRgba(cv, photo, 1600);
+ * ```
+ */
+export function fitRgba(
+  cv: CV,
+  img: RgbaImage,
+  maxSide: number,
+): { image: RgbaImage; scale: number } {
+  if (!(Number.isInteger(maxSide) && maxSide >= 1)) {
+    throw new RangeError(`maxSide: expected a positive integer, got ${maxSide}`);
+  }
+  const longer = Math.max(img.width, img.height);
+  if (longer <= maxSide) return { image: img, scale: 1 };
+  const scale = maxSide / longer;
+  const width = Math.max(1, Math.round(img.width * scale));
+  const height = Math.max(1, Math.round(img.height * scale));
+  using scope = new MatScope();
+  try {
+    const src = rgbaToMat(cv, scope, img);
+    const dst = scope.track(new cv.Mat());
+    cv.resize(src, dst, new cv.Size(width, height), 0, 0, cv.INTER_AREA);
+    return { image: { width, height, data: matBytes(dst) }, scale: width / img.width };
+  } catch (e) {
+    throw openCVError(cv, e, `fitRgba to ${width}x${height}`);
   }
 }

@@ -57,7 +57,36 @@ export class DetectorService implements AsyncDisposable {
       name: "detection",
       init: options.detection,
     });
-    return new DetectorService(pool, options);
+    const service = new DetectorService(pool, options);
+    await service.#probeRecognizer();
+    return service;
+  }
+
+  /** Warns at start when the recognizer cannot be reached (the detector still starts). */
+  async #probeRecognizer(): Promise<void> {
+    const { recognizer, log } = this.#options;
+    try {
+      const reply = await this.#upstream.call(
+        { op: "stats", token: this.#options.recognizerToken },
+        {
+          maxFrameBytes: this.#options.limits.maxFrameBytes,
+          peerName: "recognizer",
+          timeoutMs: 5000,
+        },
+      );
+      if (reply.status !== "ok") {
+        log.warn("recognizer refused a stats probe", {
+          recognizer: `${recognizer.hostname}:${recognizer.port}`,
+          status: reply.status,
+          message: "message" in reply ? reply.message : "",
+        });
+      }
+    } catch (error) {
+      log.warn("recognizer is unreachable; requests will answer unavailable until it is up", {
+        recognizer: `${recognizer.hostname}:${recognizer.port}`,
+        error,
+      });
+    }
   }
 
   /** Answers one request. */
@@ -75,7 +104,21 @@ export class DetectorService implements AsyncDisposable {
     }
   };
 
-  #forward(request: Request): Promise<Response> {
+  async #forward(request: Request): Promise<Response> {
+    try {
+      return await this.#send(request);
+    } catch (error) {
+      const { recognizer } = this.#options;
+      this.#options.log.warn("forward to the recognizer failed", {
+        op: request.op,
+        recognizer: `${recognizer.hostname}:${recognizer.port}`,
+        error,
+      });
+      throw error;
+    }
+  }
+
+  #send(request: Request): Promise<Response> {
     const { limits } = this.#options;
     const call = { ...request, token: this.#options.recognizerToken };
     const options = { maxFrameBytes: limits.maxFrameBytes, peerName: "recognizer" };

@@ -18,7 +18,7 @@ import {
 } from "../recognition/mod.ts";
 import { serveWorker, transferable } from "./worker_host.ts";
 import { Gallery, type StoredFace } from "../gallery/mod.ts";
-import { FaceDescriptor } from "../recognition/face_descriptor.ts";
+import type { FaceDescriptor } from "../recognition/face_descriptor.ts";
 import { decodeImage, encodeRgbPng, rgbaToRgb, type RgbImage } from "../imaging/mod.ts";
 
 /** An aligned RGB chip as sent to this worker. */
@@ -135,7 +135,11 @@ serveWorker(() => {
   const models = new Map<Algorithm, Recognizer>();
   // The network costs about 150 MB per isolate: only workers that embed load it.
   let descriptor: Promise<FaceDescriptor> | undefined;
-  const network = () => descriptor ??= FaceDescriptor.create();
+  // Imported on first use too: the trainers never pay for loading tfjs.
+  const network = () =>
+    descriptor ??= import("../recognition/face_descriptor.ts").then((m) =>
+      m.FaceDescriptor.create()
+    );
   const embedded = (vectors: Float32Array[], pngs: Uint8Array[]) =>
     transferable({ vectors, pngs } satisfies Embedded, [
       ...vectors.map((v) => v.buffer as ArrayBuffer),
