@@ -1,19 +1,23 @@
 import assert from "node:assert/strict";
 import { iou, matchDetections, parseImglabXml, readImglabXml } from "../../lib/detection/mod.ts";
+import { DATASETS_URL, datasetTest } from "../_datasets.ts";
 
-const ANNOTATED = new URL("../../../shared/datasets/detection/annotated/", import.meta.url);
+const ANNOTATED = new URL("detection/annotated/", DATASETS_URL);
 
-Deno.test("readImglabXml() parses dlib's training and testing sets: 9 photos, 43 faces", async () => {
-  const sets = [
-    ...await readImglabXml(new URL("training.xml", ANNOTATED)),
-    ...await readImglabXml(new URL("testing.xml", ANNOTATED)),
-  ];
-  assert.equal(sets.length, 9);
-  assert.equal(sets.reduce((n, s) => n + s.boxes.length, 0), 43);
-  const first = sets[0]!;
-  assert.equal(first.file, "2007_007763.jpg");
-  assert.deepEqual(first.boxes[0], { x: 194, y: 90, width: 37, height: 37 });
-});
+datasetTest(
+  "readImglabXml() parses dlib's training and testing sets: 9 photos, 43 faces",
+  async () => {
+    const sets = [
+      ...await readImglabXml(new URL("training.xml", ANNOTATED)),
+      ...await readImglabXml(new URL("testing.xml", ANNOTATED)),
+    ];
+    assert.equal(sets.length, 9);
+    assert.equal(sets.reduce((n, s) => n + s.boxes.length, 0), 43);
+    const first = sets[0]!;
+    assert.equal(first.file, "2007_007763.jpg");
+    assert.deepEqual(first.boxes[0], { x: 194, y: 90, width: 37, height: 37 });
+  },
+);
 
 Deno.test("parseImglabXml() keeps ignore='1' boxes apart and rejects non-numeric fields", () => {
   const xml = `<dataset><images>

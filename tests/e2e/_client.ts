@@ -1,4 +1,5 @@
+import { DATASETS } from "../_datasets.ts";
 export { jsonClient as client } from "../../scripts/lib/json_client.ts";
+export { DATASETS };
 
-export const DATASETS = new URL("../../../shared/datasets/", import.meta.url).pathname;
 export const orl = (person: number, image: number) => `${DATASETS}orl/s${person}/${image}.pgm`;

@@ -1,16 +1,17 @@
 /**
  * End to end: the real recognizer and detector processes on ephemeral ports, driven by the
- * real client code, on images from ../shared/datasets.
+ * real client code, on images from the shared datasets (tests/_datasets.ts).
  */
 import assert from "node:assert/strict";
 import { startStack } from "../../scripts/lib/services.ts";
+import { datasetTest } from "../_datasets.ts";
 import { client, DATASETS, orl } from "./_client.ts";
 
 // Five ORL people whose enrollment photos the Haar cascade finds (s1 has three misses).
 const PEOPLE = [2, 3, 4, 5, 6];
 const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
 
-Deno.test("the system enrolls, identifies, survives a restart and forgets", async (t) => {
+datasetTest("the system enrolls, identifies, survives a restart and forgets", async (t) => {
   await using stack = await startStack({ workers: 1 });
   const detector = stack.detector.address;
   const answers = new Map<string, string | null>();

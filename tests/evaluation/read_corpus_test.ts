@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readCorpus, splitCorpus } from "../../lib/evaluation/mod.ts";
 
-const ORL = new URL("../../../shared/datasets/orl/", import.meta.url);
+/** The ORL faces this repository ships (subjects s2..s7 and s40, images 1-7). */
+const ORL = new URL("../../fixtures/orl/", import.meta.url);
 
 /** Two people, each with ORL faces under misleading names and one file that is no image. */
 async function oddlyNamedDataset(): Promise<string> {

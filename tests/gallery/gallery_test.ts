@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Gallery, GalleryError, normalizeName } from "../../lib/gallery/mod.ts";
 
-const ORL = new URL("../../../shared/datasets/orl/", import.meta.url);
+/** The ORL faces this repository ships (subjects s2..s7 and s40, images 1-7). */
+const ORL = new URL("../../fixtures/orl/", import.meta.url);
 
 /** ORL faces are binary PGM with a fixed 92x112 header; the pixels are the last bytes. */
 async function orlFace(person: number, index: number) {
@@ -19,7 +20,7 @@ async function tempDb(): Promise<{ path: string; [Symbol.asyncDispose](): Promis
 
 Deno.test("Gallery.addFaces() stores real face crops durably across reopen", async () => {
   await using tmp = await tempDb();
-  const faces = await Promise.all([1, 2, 3].map((i) => orlFace(1, i)));
+  const faces = await Promise.all([1, 2, 3].map((i) => orlFace(7, i)));
   {
     using gallery = Gallery.open(tmp.path);
     const result = gallery.addFaces("Person One", faces);

@@ -1,15 +1,23 @@
 /** Paths and small helpers shared by the imaging and detection tests. */
 import type { GrayImage } from "../../lib/imaging/image.ts";
 import { ImageError, type ImageErrorCode } from "../../lib/imaging/errors.ts";
+import { DATASETS_URL } from "../_datasets.ts";
 
-export const SHARED = new URL("../../../shared/datasets/", import.meta.url);
+export const SHARED = DATASETS_URL;
 export const FIXTURES = new URL("../fixtures/images/", import.meta.url);
+/** The demo fixtures at the repository root (fixtures/ATTRIBUTION.md). */
+export const REPO_FIXTURES = new URL("../../fixtures/", import.meta.url);
 
+/** A file of the shared datasets: only for tests registered with `datasetTest`. */
 export function shared(path: string): Uint8Array {
   return Deno.readFileSync(new URL(path, SHARED));
 }
 export function fixture(name: string): Uint8Array {
   return Deno.readFileSync(new URL(name, FIXTURES));
+}
+/** A file of the repository's demo fixtures, e.g. `orl/s2/1.pgm` or `bbt/bbt2.jpg`. */
+export function repoFixture(path: string): Uint8Array {
+  return Deno.readFileSync(new URL(path, REPO_FIXTURES));
 }
 
 /** SHA-256 of `bytes` in hex (the fixtures' expected.json files record cv2's pixels so). */

@@ -11,9 +11,12 @@ import {
   maxDiff,
   meanDiff,
   pseudoRandomBytes,
+  repoFixture,
   rgbOf,
+  SHARED,
   shared,
 } from "./_data.ts";
+import { datasetTest } from "../_datasets.ts";
 
 /** A PNG signature plus an IHDR declaring `w` x `h` RGB, and nothing else. */
 function pngHeader(w: number, h: number): Uint8Array {
@@ -102,7 +105,7 @@ Deno.test("decodeImage() throws ImageError unreadable on zero bytes", () => {
 });
 
 Deno.test("decodeImage() throws ImageError unreadable on a truncated JPEG", () => {
-  const jpg = shared("detection/annotated/2008_001009.jpg");
+  const jpg = repoFixture("bbt/bbt2.jpg");
   for (const cut of [0.1, 0.5, 0.9, 0.999]) {
     const part = jpg.subarray(0, Math.floor(jpg.length * cut));
     expectImageError(() => decodeImage(part), "unreadable");
@@ -220,20 +223,18 @@ Deno.test("decodeGray() brings 16-bit and maxval-15 greymaps to 8 bits as cv2.im
 });
 
 Deno.test("decodeGray() reads ORL greymaps byte for byte", () => {
-  const bytes = shared("orl/s1/1.pgm");
+  const bytes = repoFixture("orl/s2/1.pgm");
   const g = decodeGray(bytes);
   assert.equal(g.width * g.height, 92 * 112);
   assert.deepEqual(g.data, bytes.subarray(bytes.length - 92 * 112));
 });
 
-Deno.test("decodeImage() decodes every real dataset image it is given", () => {
+datasetTest("decodeImage() decodes every real dataset image it is given", () => {
   const dirs = ["lfw10/Colin_Powell", "bbt/people/sheldon", "bbt/group", "detection/no_face"];
   let count = 0;
   for (const dir of dirs) {
     for (
-      const e of Deno.readDirSync(
-        new URL(dir + "/", new URL("../../../shared/datasets/", import.meta.url)),
-      )
+      const e of Deno.readDirSync(new URL(dir + "/", SHARED))
     ) {
       if (!/\.(jpg|png)$/.test(e.name)) continue;
       const img = decodeImage(shared(`${dir}/${e.name}`));

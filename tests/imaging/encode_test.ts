@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { decodeImage, encodeJpeg, encodePng } from "../../lib/imaging/mod.ts";
-import { fixture, meanDiff, shared } from "./_data.ts";
+import { fixture, meanDiff, repoFixture } from "./_data.ts";
 
 Deno.test("encodePng() round-trips RGBA exactly, alpha included", () => {
   const img = decodeImage(fixture("face_la.png"));
@@ -10,7 +10,7 @@ Deno.test("encodePng() round-trips RGBA exactly, alpha included", () => {
 });
 
 Deno.test("encodeJpeg() round-trips a photo closely, and quality trades size for error", () => {
-  const img = decodeImage(shared("lfw10/Colin_Powell/Colin_Powell_0001.jpg"));
+  const img = decodeImage(repoFixture("no_face/HappyFish.jpg"));
   const hi = encodeJpeg(img, 95);
   const lo = encodeJpeg(img, 30);
   assert.ok(lo.length < hi.length, `q30 ${lo.length} bytes, q95 ${hi.length}`);

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { decodeJpegLumaExact } from "../../lib/imaging/_jpeg_luma.ts";
 import { Rng } from "../../scripts/lib/fuzz_frames.ts";
+import { DATASETS_LABEL, DATASETS_URL, datasetTest } from "../_datasets.ts";
 import { sha256 } from "./_data.ts";
 
 const FIXTURES = new URL("../fixtures/jpeg/", import.meta.url);
-const SHARED = new URL("../../../shared/datasets/", import.meta.url);
 
 interface Expected {
   readonly width: number;
@@ -84,11 +84,11 @@ Deno.test("decodeJpegLumaExact() matches libjpeg on every generated fixture", as
   assert.deepEqual(bad, []);
 });
 
-Deno.test("decodeJpegLumaExact() matches libjpeg on every dataset JPEG", async () => {
+datasetTest("decodeJpegLumaExact() matches libjpeg on every dataset JPEG", async () => {
   const names = Object.keys(EXPECTED.shared);
   assert.ok(names.length > 0, "expected.json lists no dataset JPEGs");
-  const bad = await mismatches(SHARED, EXPECTED.shared);
-  console.log(`../shared/datasets: ${names.length - bad.length}/${names.length} bit-exact`);
+  const bad = await mismatches(DATASETS_URL, EXPECTED.shared);
+  console.log(`${DATASETS_LABEL}: ${names.length - bad.length}/${names.length} bit-exact`);
   assert.deepEqual(bad, []);
 });
 

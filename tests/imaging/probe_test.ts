@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { probeImage } from "../../lib/imaging/mod.ts";
-import { expectImageError, fixture, shared } from "./_data.ts";
+import { expectImageError, fixture, repoFixture } from "./_data.ts";
 import { readHeader } from "../../lib/imaging/_header.ts";
 
 Deno.test("probeImage() reads format and size of every supported container", () => {
   const cases: [Uint8Array, string, number, number][] = [
-    [shared("orl/s1/1.pgm"), "pnm", 92, 112],
-    [shared("detection/annotated/2008_001009.jpg"), "jpeg", 360, 480],
-    [shared("detection/no_face/smarties.png"), "png", 413, 356],
+    [repoFixture("orl/s2/1.pgm"), "pnm", 92, 112],
+    [repoFixture("bbt/bbt2.jpg"), "jpeg", 675, 469],
+    [repoFixture("bbt/people/amy/amy1.png"), "png", 150, 150],
     [fixture("face_lossy.webp"), "webp", 64, 64],
     [fixture("face_lossless.webp"), "webp", 64, 64],
     [fixture("face_anim.webp"), "webp", 64, 64],

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import {
   adoptRecognizer,
+  type Algorithm,
   createRecognizer,
   EigenfacesRecognizer,
   FisherfacesRecognizer,
@@ -15,9 +16,10 @@ import {
   shareRecognizer,
 } from "../../lib/recognition/mod.ts";
 import { stratifiedSample } from "../../lib/recognition/_sampling.ts";
-import { loadOrl } from "./_orl.ts";
+import { datasetTest } from "../_datasets.ts";
+import { loadOrlIfPresent } from "./_orl.ts";
 
-const orl = await loadOrl(5);
+const orl = await loadOrlIfPresent(5);
 
 function accuracy(r: Recognizer): number {
   r.train(orl.train.map((s) => s.image), orl.train.map((s) => s.label));
@@ -25,7 +27,7 @@ function accuracy(r: Recognizer): number {
   return right / orl.test.length;
 }
 
-Deno.test("EigenfacesRecognizer with a sampled basis stays accurate on ORL", () => {
+datasetTest("EigenfacesRecognizer with a sampled basis stays accurate on ORL", () => {
   const r = new EigenfacesRecognizer({ maxBasisSamples: 100, sampledComponents: 50 });
   const acc = accuracy(r);
   assert.equal(r.components, 50, "sampledComponents caps the axes");
@@ -37,7 +39,7 @@ Deno.test("EigenfacesRecognizer with a sampled basis stays accurate on ORL", () 
   }
 });
 
-Deno.test("FisherfacesRecognizer with a sampled PCA stays accurate on ORL", () => {
+datasetTest("FisherfacesRecognizer with a sampled PCA stays accurate on ORL", () => {
   const r = new FisherfacesRecognizer({ maxBasisSamples: 100, sampledComponents: 60 });
   const acc = accuracy(r);
   assert.equal(r.components, 39, "the LDA still keeps C-1 discriminants");
@@ -48,14 +50,14 @@ Deno.test("FisherfacesRecognizer with a sampled PCA stays accurate on ORL", () =
   }
 });
 
-Deno.test("FisherfacesRecognizer keeps at most as many discriminants as sampled axes", () => {
+datasetTest("FisherfacesRecognizer keeps at most as many discriminants as sampled axes", () => {
   const r = new FisherfacesRecognizer({ maxBasisSamples: 100, sampledComponents: 20 });
   const acc = accuracy(r);
   assert.equal(r.components, 20, "C-1 = 39 discriminants do not fit in 20 PCA axes");
   assert.ok(acc >= 0.8, `accuracy: expected >= 0.8, got ${acc}`);
 });
 
-Deno.test("subspace recognizers train exactly (no sampling) up to maxBasisSamples faces", () => {
+datasetTest("subspace recognizers train exactly (no sampling) up to maxBasisSamples faces", () => {
   const images = orl.train.slice(0, 100).map((s) => s.image);
   const labels = orl.train.slice(0, 100).map((s) => s.label);
   const exact = new EigenfacesRecognizer();
@@ -77,8 +79,9 @@ Deno.test("stratifiedSample() takes every person in proportion, spread over thei
   assert.deepEqual(stratifiedSample([5, 4], 9), [0, 1], "all of them when asking for more");
 });
 
-for (const algorithm of ["eigen", "fisher", "lbph"] as const) {
-  Deno.test(`${algorithm}: shareRecognizer() and adoptRecognizer() predict as the original`, () => {
+/** Shares a model trained on ORL, adopts it as another worker would, and compares. */
+function sharesLikeTheOriginal(algorithm: Algorithm): () => void {
+  return () => {
     const r = createRecognizer(algorithm);
     r.train(orl.train.map((s) => s.image), orl.train.map((s) => s.label));
     const before = orl.test.slice(0, 10).map((s) => r.predict(s.image));
@@ -88,10 +91,24 @@ for (const algorithm of ["eigen", "fisher", "lbph"] as const) {
     assert.deepEqual(orl.test.slice(0, 10).map((s) => r.predict(s.image)), before);
     const bytes = r.save();
     assert.equal(bytes.buffer.byteLength, bytes.length, "save() wrote one exact buffer");
-  });
+  };
 }
 
-Deno.test("loadRecognizer({ inSharedMemory }) shares an LBPH model without copying", () => {
+// One call per test: tests/datasets_test.ts counts the calls.
+datasetTest(
+  "eigen: shareRecognizer() and adoptRecognizer() predict as the original",
+  sharesLikeTheOriginal("eigen"),
+);
+datasetTest(
+  "fisher: shareRecognizer() and adoptRecognizer() predict as the original",
+  sharesLikeTheOriginal("fisher"),
+);
+datasetTest(
+  "lbph: shareRecognizer() and adoptRecognizer() predict as the original",
+  sharesLikeTheOriginal("lbph"),
+);
+
+datasetTest("loadRecognizer({ inSharedMemory }) shares an LBPH model without copying", () => {
   const r = createRecognizer("lbph");
   r.train(orl.train.map((s) => s.image), orl.train.map((s) => s.label));
   const loaded = loadRecognizer(r.save(), { inSharedMemory: true });

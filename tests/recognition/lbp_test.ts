@@ -83,7 +83,7 @@ function referenceCodes(
 
 Deno.test("lbpCodes() equals a plain elbp_ on real faces, fused 8-neighbour path and general one", async () => {
   const bytes = await Deno.readFile(
-    new URL("../../../shared/datasets/orl/s7/3.pgm", import.meta.url),
+    new URL("../../fixtures/orl/s7/3.pgm", import.meta.url),
   );
   const face = { width: 92, height: 112, data: bytes.subarray(bytes.length - 92 * 112) };
   for (const [radius, neighbors] of [[1, 8], [2, 8], [1, 4], [2, 12], [3, 16]] as const) {

@@ -5,13 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  type Algorithm,
-  ALGORITHMS,
-  createRecognizer,
-  loadRecognizer,
-} from "../../lib/recognition/mod.ts";
-import { loadOrl } from "./_orl.ts";
+import { type Algorithm, createRecognizer, loadRecognizer } from "../../lib/recognition/mod.ts";
+import { datasetTest } from "../_datasets.ts";
+import { loadOrlIfPresent } from "./_orl.ts";
 
 interface NativeReference {
   figures: Record<Algorithm, { accuracy: number }>;
@@ -22,14 +18,15 @@ interface NativeReference {
 const native: NativeReference = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/native_orl.json", import.meta.url)),
 );
-const orl = await loadOrl(5);
+const orl = await loadOrlIfPresent(5);
 
 /** How far our nearest distance may be from OpenCV's, relatively. Eigenfaces differs by up
  * to ~1% because OpenCV keeps a numerically null axis (rounding noise) that we drop. */
 const DISTANCE_TOLERANCE: Record<Algorithm, number> = { eigen: 0.02, fisher: 1e-6, lbph: 1e-6 };
 
-for (const algorithm of ALGORITHMS) {
-  Deno.test(`${algorithm}: predictions on ORL agree with native cv2.face`, () => {
+/** Trains `algorithm` on ORL and compares every prediction with native cv2.face. */
+function agreesWithNative(algorithm: Algorithm): () => void {
+  return () => {
     assert.deepEqual(orl.test.map((s) => s.file), native.test.map((t) => t.file), "same split");
     const r = createRecognizer(algorithm);
     r.train(orl.train.map((s) => s.image), orl.train.map((s) => s.label));
@@ -60,5 +57,10 @@ for (const algorithm of ALGORITHMS) {
     for (const sample of orl.test.filter((_, i) => i % 10 === 0)) {
       assert.deepEqual(back.predict(sample.image, 40), r.predict(sample.image, 40));
     }
-  });
+  };
 }
+
+// One call per test: tests/datasets_test.ts counts the calls.
+datasetTest("eigen: predictions on ORL agree with native cv2.face", agreesWithNative("eigen"));
+datasetTest("fisher: predictions on ORL agree with native cv2.face", agreesWithNative("fisher"));
+datasetTest("lbph: predictions on ORL agree with native cv2.face", agreesWithNative("lbph"));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  ALGORITHMS,
+  type Algorithm,
   createRecognizer,
   type FaceImage,
   LbphRecognizer,
@@ -11,9 +11,10 @@ import {
   selfCalibratedThreshold,
   thresholdAtFar,
 } from "../../lib/recognition/self_calibration.ts";
-import { loadOrl, type OrlSample } from "./_orl.ts";
+import { datasetTest } from "../_datasets.ts";
+import { loadOrlIfPresent, type OrlSample } from "./_orl.ts";
 
-const orl = await loadOrl(5);
+const orl = await loadOrlIfPresent(5);
 const all: OrlSample[] = [...orl.train, ...orl.test];
 
 /** Gallery: the first 5 images of people outside [from, from+10); unknown: all 10 of those. */
@@ -27,8 +28,9 @@ function split(from: number): { images: FaceImage[]; labels: number[]; unknown: 
   };
 }
 
-for (const algorithm of ALGORITHMS) {
-  Deno.test(`selfCalibrate() keeps ${algorithm}'s FAR on unseen ORL people near 5%`, () => {
+/** Calibrates `algorithm` on each gallery and counts unknown ORL people it accepts. */
+function farNearTarget(algorithm: Algorithm): () => void {
+  return () => {
     // Every block of 10 people is unknown in turn (400 unknown probes in all): one block alone
     // is noisy (LBPH's FAR ranges 0.03-0.19 over the four).
     let falseAccepts = 0, probes = 0;
@@ -45,10 +47,21 @@ for (const algorithm of ALGORITHMS) {
     }
     const far = falseAccepts / probes;
     assert.ok(far <= 0.1, `${algorithm}: FAR ${far} over ${probes} unknown probes`);
-  });
+  };
 }
 
-Deno.test("selfCalibrate() is deterministic and reports its parts", () => {
+// One call per test: tests/datasets_test.ts counts the calls.
+datasetTest(
+  "selfCalibrate() keeps eigen's FAR on unseen ORL people near 5%",
+  farNearTarget("eigen"),
+);
+datasetTest(
+  "selfCalibrate() keeps fisher's FAR on unseen ORL people near 5%",
+  farNearTarget("fisher"),
+);
+datasetTest("selfCalibrate() keeps lbph's FAR on unseen ORL people near 5%", farNearTarget("lbph"));
+
+datasetTest("selfCalibrate() is deterministic and reports its parts", () => {
   const { images, labels } = split(30);
   const model = createRecognizer("fisher");
   model.train(images, labels);
@@ -61,7 +74,7 @@ Deno.test("selfCalibrate() is deterministic and reports its parts", () => {
   assert.equal(selfCalibratedThreshold(model, images, labels), a.threshold);
 });
 
-Deno.test("selfCalibrate() skips the held-out factor for LBPH unless asked", () => {
+datasetTest("selfCalibrate() skips the held-out factor for LBPH unless asked", () => {
   const { images, labels } = split(30);
   const model = new LbphRecognizer();
   model.train(images, labels);
@@ -71,7 +84,7 @@ Deno.test("selfCalibrate() skips the held-out factor for LBPH unless asked", () 
   assert.ok(Math.abs(heldOut.heldOutFactor - 1) < 0.05, `factor ${heldOut.heldOutFactor}`);
 });
 
-Deno.test("selfCalibrate() rejects galleries too small to calibrate", () => {
+datasetTest("selfCalibrate() rejects galleries too small to calibrate", () => {
   const one = orl.train.filter((s) => s.label === 0);
   const lbph = new LbphRecognizer();
   lbph.train(one.map((s) => s.image), one.map((s) => s.label));
@@ -102,7 +115,7 @@ Deno.test("selfCalibrate() rejects galleries too small to calibrate", () => {
   assert.throws(() => selfCalibrate(lbph, images, labels.slice(1)), TypeError);
 });
 
-Deno.test("impostorDistances() measures to other people only, sorted, at most maxProbes", () => {
+datasetTest("impostorDistances() measures to other people only, sorted, at most maxProbes", () => {
   const { images, labels } = split(30);
   const model = new LbphRecognizer();
   model.train(images, labels);

@@ -19,7 +19,8 @@ import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
 export { concat, tlv };
 export { pseudoRandomBytes as randomBytes } from "../imaging/_data.ts";
 
-export const DATASETS = new URL("../../../shared/datasets/", import.meta.url).pathname;
+import { DATASETS } from "../_datasets.ts";
+export { DATASETS };
 export const orlPath = (person: number, image: number) => `${DATASETS}orl/s${person}/${image}.pgm`;
 export const orl = (person: number, image: number) => Deno.readFileSync(orlPath(person, image));
 

@@ -3,6 +3,7 @@
  * case gets a clear error, and afterwards a valid request still succeeds.
  */
 import assert from "node:assert/strict";
+import { datasetTest } from "../_datasets.ts";
 import { encodeRequest } from "../../lib/protocol/mod.ts";
 import { type ServiceProcess, startStack } from "../../scripts/lib/services.ts";
 import {
@@ -25,7 +26,7 @@ import { deflateSync } from "node:zlib";
 const OP = { enroll: 1, identify: 2, list: 3, forget: 4, stats: 5 } as const;
 const TAG = { token: 0x0003, name: 0x0004, algorithm: 0x0005, image: 0x8001, data: 0x0008 };
 
-Deno.test("bad input gets a clear error and neither service falls over", async (t) => {
+datasetTest("bad input gets a clear error and neither service falls over", async (t) => {
   await using stack = await startStack({
     workers: 1,
     extraArgs: ["--read-timeout", "1", "--idle-timeout", "3"],

@@ -3,6 +3,7 @@
  * enrollments, a dead or hung recognizer behind a live detector, and SIGTERM draining.
  */
 import assert from "node:assert/strict";
+import { datasetTest } from "../_datasets.ts";
 import { Gallery } from "../../lib/gallery/mod.ts";
 import type { Response } from "../../lib/protocol/mod.ts";
 import { startStack } from "../../scripts/lib/services.ts";
@@ -14,149 +15,155 @@ const identifyOrl = (person: number, image: number) => ({
   images: [{ data: orl(person, image) }],
 });
 
-Deno.test("faults: SIGKILL mid-burst loses no acknowledged enrollment; the detector reports and recovers; SIGTERM drains", async (t) => {
-  await using stack = await startStack({ workers: 1, extraArgs: ["--query-timeout", "3"] });
-  const detector = stack.detector;
+datasetTest(
+  "faults: SIGKILL mid-burst loses no acknowledged enrollment; the detector reports and recovers; SIGTERM drains",
+  async (t) => {
+    await using stack = await startStack({ workers: 1, extraArgs: ["--query-timeout", "3"] });
+    const detector = stack.detector;
 
-  // Seed two people so identify works before and after the crash.
-  for (const person of [2, 3]) {
-    const reply = await call(stack.recognizer.address, {
-      op: "enroll",
-      name: `seed-${person}`,
-      faces: [1, 2, 3, 4, 5].map((i) => crop(person, i)),
+    // Seed two people so identify works before and after the crash.
+    for (const person of [2, 3]) {
+      const reply = await call(stack.recognizer.address, {
+        op: "enroll",
+        name: `seed-${person}`,
+        faces: [1, 2, 3, 4, 5].map((i) => crop(person, i)),
+      });
+      assert.equal(reply.status, "ok", JSON.stringify(reply));
+    }
+
+    // Person i enrolls (i % 3) + 1 faces in one request: all of them or none may be stored.
+    const BURST = 48;
+    const facesOf = (i: number) => (i % 3) + 1;
+    const acknowledged = new Set<string>();
+
+    await t.step("the recognizer is SIGKILLed during a burst of enrollments", async () => {
+      const recognizer = stack.recognizer;
+      const killed = Promise.withResolvers<void>();
+      let next = 0;
+      const worker = async () => {
+        while (next < BURST) {
+          const i = next++;
+          const name = `burst-${String(i).padStart(2, "0")}`;
+          const faces = Array.from({ length: facesOf(i) }, (_, k) => crop(10 + (i % 20), 1 + k));
+          let reply: Response;
+          try {
+            reply = await call(recognizer.address, { op: "enroll", name, faces }, 10_000);
+          } catch {
+            continue; // the connection died with the process: not acknowledged
+          }
+          if (reply.status === "ok") {
+            acknowledged.add(name);
+            if (acknowledged.size === 8) killed.resolve();
+          }
+        }
+      };
+      const workers = Array.from({ length: 6 }, worker);
+      await killed.promise;
+      const status = await recognizer.stop("SIGKILL");
+      assert.equal(status.signal, "SIGKILL");
+      await Promise.all(workers);
+      assert.ok(acknowledged.size >= 8, `only ${acknowledged.size} acknowledged`);
+      assert.ok(acknowledged.size < BURST, "the kill came after the whole burst");
     });
-    assert.equal(reply.status, "ok", JSON.stringify(reply));
-  }
 
-  // Person i enrolls (i % 3) + 1 faces in one request: all of them or none may be stored.
-  const BURST = 48;
-  const facesOf = (i: number) => (i % 3) + 1;
-  const acknowledged = new Set<string>();
-
-  await t.step("the recognizer is SIGKILLed during a burst of enrollments", async () => {
-    const recognizer = stack.recognizer;
-    const killed = Promise.withResolvers<void>();
-    let next = 0;
-    const worker = async () => {
-      while (next < BURST) {
-        const i = next++;
-        const name = `burst-${String(i).padStart(2, "0")}`;
-        const faces = Array.from({ length: facesOf(i) }, (_, k) => crop(10 + (i % 20), 1 + k));
-        let reply: Response;
-        try {
-          reply = await call(recognizer.address, { op: "enroll", name, faces }, 10_000);
-        } catch {
-          continue; // the connection died with the process: not acknowledged
-        }
-        if (reply.status === "ok") {
-          acknowledged.add(name);
-          if (acknowledged.size === 8) killed.resolve();
-        }
-      }
-    };
-    const workers = Array.from({ length: 6 }, worker);
-    await killed.promise;
-    const status = await recognizer.stop("SIGKILL");
-    assert.equal(status.signal, "SIGKILL");
-    await Promise.all(workers);
-    assert.ok(acknowledged.size >= 8, `only ${acknowledged.size} acknowledged`);
-    assert.ok(acknowledged.size < BURST, "the kill came after the whole burst");
-  });
-
-  await t.step("while the recognizer is down the detector answers 'unavailable' fast", async () => {
-    const started = performance.now();
-    const reply = await call(detector.address, identifyOrl(2, 7));
-    const ms = performance.now() - started;
-    assert.equal(reply.status, "unavailable", JSON.stringify(reply));
-    assert.ok("message" in reply);
-    assert.match(reply.message, /recognizer at 127\.0\.0\.1:\d+ is unavailable/);
-    assert.ok(ms < 3000, `took ${ms} ms`);
-    console.log(`detector answered 'unavailable' in ${ms.toFixed(0)} ms (recognizer dead)`);
-    const list = await call(detector.address, { op: "list" });
-    assert.equal(list.status, "unavailable");
-  });
-
-  await t.step("after a restart every acknowledged enrollment is there, whole", async () => {
-    const recognizer = await stack.restartRecognizer("SIGKILL");
-    const list = await call(recognizer.address, { op: "list" });
-    assert.ok(list.op === "list" && list.status === "ok", JSON.stringify(list));
-    const counts = new Map(list.people.map((p) => [p.name, p.faces]));
-    for (const name of acknowledged) {
-      const i = Number(name.slice("burst-".length));
-      assert.equal(counts.get(name), facesOf(i), `${name}: acknowledged, then lost`);
-    }
-    // Unacknowledged ones may or may not have landed, but never partly.
-    for (const [name, faces] of counts) {
-      if (!name.startsWith("burst-")) continue;
-      assert.equal(faces, facesOf(Number(name.slice("burst-".length))), `${name} half-written`);
-    }
-    assert.equal(counts.get("seed-2"), 5);
-    const stored = [...counts.keys()].filter((n) => n.startsWith("burst-")).length;
-    console.log(`burst: ${acknowledged.size} acknowledged, ${stored} stored after SIGKILL`);
-    // The database itself passes SQLite's integrity check from a second connection.
-    using gallery = Gallery.open(`${stack.dataDir}/gallery.db`, { readOnly: true });
-    assert.equal(gallery.counts().people, counts.size);
-  });
-
-  await t.step("once it is back, the same detector serves again without a restart", async () => {
-    const reply = await call(detector.address, identifyOrl(2, 7));
-    assert.equal(reply.status, "ok", JSON.stringify(reply));
-    assert.ok(reply.op === "identify" && reply.faces.length === 1);
-  });
-
-  await t.step(
-    "a hung recognizer (SIGSTOP) turns an identify into 'unavailable' after --query-timeout",
-    async () => {
-      const pid = stack.recognizer.child.pid;
-      Deno.kill(pid, "SIGSTOP");
-      try {
+    await t.step(
+      "while the recognizer is down the detector answers 'unavailable' fast",
+      async () => {
         const started = performance.now();
         const reply = await call(detector.address, identifyOrl(2, 7));
         const ms = performance.now() - started;
         assert.equal(reply.status, "unavailable", JSON.stringify(reply));
         assert.ok("message" in reply);
-        assert.match(reply.message, /did not answer/);
-        assert.ok(ms >= 2500 && ms < 6000, `took ${ms} ms`);
-      } finally {
-        Deno.kill(pid, "SIGCONT");
-      }
-      const again = await call(detector.address, identifyOrl(3, 7));
-      assert.equal(again.status, "ok", JSON.stringify(again));
-    },
-  );
-
-  await t.step("SIGTERM drains: the in-flight reply arrives, then exit 0", async () => {
-    // Five group photos: a second or two of detection on one worker.
-    const images = [1, 2, 3, 4, 5].map((i) => ({
-      data: Deno.readFileSync(`${DATASETS}bbt/group/bbt${i}.jpg`),
-    }));
-    let answeredAt = Infinity;
-    const inFlight = call(detector.address, { op: "enroll", name: "group", images }).finally(
-      () => answeredAt = performance.now(),
+        assert.match(reply.message, /recognizer at 127\.0\.0\.1:\d+ is unavailable/);
+        assert.ok(ms < 3000, `took ${ms} ms`);
+        console.log(`detector answered 'unavailable' in ${ms.toFixed(0)} ms (recognizer dead)`);
+        const list = await call(detector.address, { op: "list" });
+        assert.equal(list.status, "unavailable");
+      },
     );
-    // And a recognizer request with enough faces to take a while.
-    const faces = Array.from({ length: 40 }, (_, i) => crop(2 + (i % 30), 1 + (i % 10)));
-    const inRecognizer = call(stack.recognizer.address, {
-      op: "identify",
-      algorithm: "lbph",
-      faces,
+
+    await t.step("after a restart every acknowledged enrollment is there, whole", async () => {
+      const recognizer = await stack.restartRecognizer("SIGKILL");
+      const list = await call(recognizer.address, { op: "list" });
+      assert.ok(list.op === "list" && list.status === "ok", JSON.stringify(list));
+      const counts = new Map(list.people.map((p) => [p.name, p.faces]));
+      for (const name of acknowledged) {
+        const i = Number(name.slice("burst-".length));
+        assert.equal(counts.get(name), facesOf(i), `${name}: acknowledged, then lost`);
+      }
+      // Unacknowledged ones may or may not have landed, but never partly.
+      for (const [name, faces] of counts) {
+        if (!name.startsWith("burst-")) continue;
+        assert.equal(faces, facesOf(Number(name.slice("burst-".length))), `${name} half-written`);
+      }
+      assert.equal(counts.get("seed-2"), 5);
+      const stored = [...counts.keys()].filter((n) => n.startsWith("burst-")).length;
+      console.log(`burst: ${acknowledged.size} acknowledged, ${stored} stored after SIGKILL`);
+      // The database itself passes SQLite's integrity check from a second connection.
+      using gallery = Gallery.open(`${stack.dataDir}/gallery.db`, { readOnly: true });
+      assert.equal(gallery.counts().people, counts.size);
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const signalledAt = performance.now();
-    const [detectorExit, recognizerExit] = await Promise.all([
-      detector.stop("SIGTERM"),
-      stack.recognizer.stop("SIGTERM"),
-    ]);
-    const reply = await inFlight;
-    assert.ok(answeredAt > signalledAt, "the request was not in flight when SIGTERM came");
-    assert.equal(reply.status, "ok", JSON.stringify(reply));
-    assert.ok(reply.op === "enroll" && reply.images.length === 5);
-    const identified = await inRecognizer;
-    assert.equal(identified.status, "ok", JSON.stringify(identified));
-    assert.ok(identified.op === "identify" && identified.faces.length === 40);
-    assert.equal(detectorExit.code, 0);
-    assert.equal(recognizerExit.code, 0);
-    assert.match(detector.log(), /draining signal=SIGTERM[\s\S]*stopped/);
-    await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: detector.port }));
-  });
-});
+
+    await t.step("once it is back, the same detector serves again without a restart", async () => {
+      const reply = await call(detector.address, identifyOrl(2, 7));
+      assert.equal(reply.status, "ok", JSON.stringify(reply));
+      assert.ok(reply.op === "identify" && reply.faces.length === 1);
+    });
+
+    await t.step(
+      "a hung recognizer (SIGSTOP) turns an identify into 'unavailable' after --query-timeout",
+      async () => {
+        const pid = stack.recognizer.child.pid;
+        Deno.kill(pid, "SIGSTOP");
+        try {
+          const started = performance.now();
+          const reply = await call(detector.address, identifyOrl(2, 7));
+          const ms = performance.now() - started;
+          assert.equal(reply.status, "unavailable", JSON.stringify(reply));
+          assert.ok("message" in reply);
+          assert.match(reply.message, /did not answer/);
+          assert.ok(ms >= 2500 && ms < 6000, `took ${ms} ms`);
+        } finally {
+          Deno.kill(pid, "SIGCONT");
+        }
+        const again = await call(detector.address, identifyOrl(3, 7));
+        assert.equal(again.status, "ok", JSON.stringify(again));
+      },
+    );
+
+    await t.step("SIGTERM drains: the in-flight reply arrives, then exit 0", async () => {
+      // Five group photos: a second or two of detection on one worker.
+      const images = [1, 2, 3, 4, 5].map((i) => ({
+        data: Deno.readFileSync(`${DATASETS}bbt/group/bbt${i}.jpg`),
+      }));
+      let answeredAt = Infinity;
+      const inFlight = call(detector.address, { op: "enroll", name: "group", images }).finally(
+        () => answeredAt = performance.now(),
+      );
+      // And a recognizer request with enough faces to take a while.
+      const faces = Array.from({ length: 40 }, (_, i) => crop(2 + (i % 30), 1 + (i % 10)));
+      const inRecognizer = call(stack.recognizer.address, {
+        op: "identify",
+        algorithm: "lbph",
+        faces,
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const signalledAt = performance.now();
+      const [detectorExit, recognizerExit] = await Promise.all([
+        detector.stop("SIGTERM"),
+        stack.recognizer.stop("SIGTERM"),
+      ]);
+      const reply = await inFlight;
+      assert.ok(answeredAt > signalledAt, "the request was not in flight when SIGTERM came");
+      assert.equal(reply.status, "ok", JSON.stringify(reply));
+      assert.ok(reply.op === "enroll" && reply.images.length === 5);
+      const identified = await inRecognizer;
+      assert.equal(identified.status, "ok", JSON.stringify(identified));
+      assert.ok(identified.op === "identify" && identified.faces.length === 40);
+      assert.equal(detectorExit.code, 0);
+      assert.equal(recognizerExit.code, 0);
+      assert.match(detector.log(), /draining signal=SIGTERM[\s\S]*stopped/);
+      await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: detector.port }));
+    });
+  },
+);

@@ -7,20 +7,24 @@ import { HaarDetector } from "../../lib/detection/mod.ts";
 import { cropAndResize, decodeGray, liveMatCount } from "../../lib/imaging/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../../lib/imaging/image.ts";
 import { loadOpenCV } from "../../wasm/opencv.ts";
-import { DATASETS, pngClaiming, randomBytes } from "./_net.ts";
+import { pngClaiming, randomBytes } from "./_net.ts";
+
+/** The demo fixtures this repository ships. */
+const FIXTURES = new URL("../../fixtures/", import.meta.url);
+const fixture = (path: string) => Deno.readFileSync(new URL(path, FIXTURES));
 
 Deno.test("decode -> detect -> crop frees every Mat, also when an image is refused", async () => {
   const { cv } = await loadOpenCV();
   using detector = await HaarDetector.create();
   const heapBytes = () => (cv as unknown as { HEAP8: Int8Array }).HEAP8.length;
   const inputs = [
-    Deno.readFileSync(`${DATASETS}bbt/group/bbt3.jpg`),
-    Deno.readFileSync(`${DATASETS}orl/s2/1.pgm`),
-    Deno.readFileSync(`${DATASETS}detection/no_face/orange.jpg`),
+    fixture("bbt/bbt2.jpg"),
+    fixture("orl/s2/1.pgm"),
+    fixture("no_face/HappyFish.jpg"),
     new Uint8Array(0),
     randomBytes(1000),
     pngClaiming(100_000, 100_000),
-    Deno.readFileSync(`${DATASETS}bbt/group/bbt3.jpg`).subarray(0, 5000),
+    fixture("bbt/bbt2.jpg").subarray(0, 5000),
   ];
   const analyze = (bytes: Uint8Array) => {
     try {

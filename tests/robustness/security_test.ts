@@ -3,6 +3,7 @@
  * time, the shared token end to end, and the default loopback bind.
  */
 import assert from "node:assert/strict";
+import { datasetTest } from "../_datasets.ts";
 import { parseServerArgs } from "../../lib/cli/server_flags.ts";
 import { startService, startStack } from "../../scripts/lib/services.ts";
 import { client } from "../e2e/_client.ts";
@@ -69,62 +70,72 @@ async function makeCertificates(dir: string) {
   return { ca: `${dir}/ca.pem`, cert: `${dir}/server.pem`, key: `${dir}/server.key` };
 }
 
-Deno.test("enroll and identify work over TLS on both hops, and plaintext is refused", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "facerec-tls-" });
-  const { ca, cert, key } = await makeCertificates(dir);
-  const tls = ["--tls-cert", cert, "--tls-key", key, "--workers", "1"];
-  const recognizer = await startService("recognizer", ["--port", "0", "--data", dir, ...tls]);
-  try {
-    const detector = await startService("detector", [
-      "--port",
-      "0",
-      "--recognizer",
-      recognizer.address,
-      "--ca",
-      ca,
-      ...tls,
-    ]);
+datasetTest(
+  "enroll and identify work over TLS on both hops, and plaintext is refused",
+  async () => {
+    const dir = await Deno.makeTempDir({ prefix: "facerec-tls-" });
+    const { ca, cert, key } = await makeCertificates(dir);
+    const tls = ["--tls-cert", cert, "--tls-key", key, "--workers", "1"];
+    const recognizer = await startService("recognizer", ["--port", "0", "--data", dir, ...tls]);
     try {
-      const address = detector.address;
-      for (const person of [2, 3]) {
-        const images = [1, 2, 3, 4, 5].map((i) => orlPath(person, i));
-        const { code, json } = await client(address, "--ca", ca, "enroll", `p${person}`, ...images);
-        assert.equal(code, 0, JSON.stringify(json));
-        assert.ok(json.stored >= 4);
+      const detector = await startService("detector", [
+        "--port",
+        "0",
+        "--recognizer",
+        recognizer.address,
+        "--ca",
+        ca,
+        ...tls,
+      ]);
+      try {
+        const address = detector.address;
+        for (const person of [2, 3]) {
+          const images = [1, 2, 3, 4, 5].map((i) => orlPath(person, i));
+          const { code, json } = await client(
+            address,
+            "--ca",
+            ca,
+            "enroll",
+            `p${person}`,
+            ...images,
+          );
+          assert.equal(code, 0, JSON.stringify(json));
+          assert.ok(json.stored >= 4);
+        }
+        const { code, json } = await client(address, "--ca", ca, "identify", orlPath(3, 7));
+        assert.ok(code === 0 || code === 3, JSON.stringify(json)); // 3: nobody under threshold
+        assert.equal(json.faces[0].candidates[0].name, "p3");
+
+        // Plaintext to a TLS port gets no answer; a client that does not trust the CA
+        // refuses the certificate.
+        const plain = await client(address, "list");
+        assert.equal(plain.code, 1);
+        const untrusted = await client(address, "--tls", "list");
+        assert.equal(untrusted.code, 1);
+        assert.match(
+          untrusted.stderr + JSON.stringify(untrusted.json),
+          /certificate|unknown ?issuer/i,
+        );
+        const raw = await exchange(recognizer.port, [encodeRequest({ op: "list" })], {
+          waitMs: 3000,
+        });
+        assert.equal(raw.replies.length, 0);
+        // And both still serve over TLS afterwards.
+        const list = await client(address, "--ca", ca, "list");
+        assert.equal(list.code, 0);
+        assert.deepEqual(list.json.people.map((p: { name: string }) => p.name), ["p2", "p3"]);
+        assert.match(detector.log(), /listening address=127\.0\.0\.1:\d+ tls=true/);
+      } finally {
+        await detector.stop();
       }
-      const { code, json } = await client(address, "--ca", ca, "identify", orlPath(3, 7));
-      assert.ok(code === 0 || code === 3, JSON.stringify(json)); // 3: nobody under threshold
-      assert.equal(json.faces[0].candidates[0].name, "p3");
-
-      // Plaintext to a TLS port gets no answer; a client that does not trust the CA
-      // refuses the certificate.
-      const plain = await client(address, "list");
-      assert.equal(plain.code, 1);
-      const untrusted = await client(address, "--tls", "list");
-      assert.equal(untrusted.code, 1);
-      assert.match(
-        untrusted.stderr + JSON.stringify(untrusted.json),
-        /certificate|unknown ?issuer/i,
-      );
-      const raw = await exchange(recognizer.port, [encodeRequest({ op: "list" })], {
-        waitMs: 3000,
-      });
-      assert.equal(raw.replies.length, 0);
-      // And both still serve over TLS afterwards.
-      const list = await client(address, "--ca", ca, "list");
-      assert.equal(list.code, 0);
-      assert.deepEqual(list.json.people.map((p: { name: string }) => p.name), ["p2", "p3"]);
-      assert.match(detector.log(), /listening address=127\.0\.0\.1:\d+ tls=true/);
     } finally {
-      await detector.stop();
+      await recognizer.stop();
+      await Deno.remove(dir, { recursive: true });
     }
-  } finally {
-    await recognizer.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  },
+);
 
-Deno.test("the shared token is required on both hops, checked and logged", async () => {
+datasetTest("the shared token is required on both hops, checked and logged", async () => {
   const token = "correct-horse-battery-staple";
   await using stack = await startStack({ workers: 1, env: { FACEREC_TOKEN: token } });
   const address = stack.detector.address;

@@ -10,8 +10,9 @@ import type { WireFace } from "../../lib/protocol/messages.ts";
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import { createLogger } from "../../lib/service/log.ts";
 import { RecognizerService } from "../../lib/service/recognizer_service.ts";
+import { DATASETS_URL, datasetTest } from "../_datasets.ts";
 
-const ORL = new URL("../../../shared/datasets/orl/", import.meta.url);
+const ORL = new URL("orl/", DATASETS_URL);
 
 async function orlFaces(person: number, count = 10): Promise<WireFace[]> {
   const faces: WireFace[] = [];
@@ -28,7 +29,7 @@ async function orlFaces(person: number, count = 10): Promise<WireFace[]> {
   return faces;
 }
 
-Deno.test("RecognizerService answers stats and identify while a retrain runs", async () => {
+datasetTest("RecognizerService answers stats and identify while a retrain runs", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "facerec-retrain-" });
   try {
     await using service = await RecognizerService.start({
