@@ -10,7 +10,7 @@
 import { parseArgs } from "node:util";
 import {
   type Algorithm,
-  ALGORITHMS,
+  CLASSIC_ALGORITHMS as ALGORITHMS,
   createRecognizer,
   loadRecognizer,
 } from "../lib/recognition/mod.ts";

@@ -15,7 +15,10 @@ Deno.test("runClient() exits 64 with a reason for every usage error", async () =
     [["dance"], /unknown command "dance"/],
     [["enroll", "ada"], /expected NAME and at least one IMAGE or DIR/],
     [["identify"], /expected exactly one IMAGE/],
-    [["identify", "a.jpg", "--algorithm", "cnn"], /expected eigen, fisher or lbph, got cnn/],
+    [
+      ["identify", "a.jpg", "--algorithm", "cnn"],
+      /expected one of dnn, eigen, fisher, lbph, got cnn/,
+    ],
     [["identify", "a.jpg", "--threshold=-1"], /expected a number >= 0, got -1/],
     [["identify", "a.jpg", "--annotate", "out.bmp"], /expected a \.png or \.jpg path/],
     [["--detector", "nowhere", "list"], /expected HOST:PORT/],

@@ -164,11 +164,11 @@ Deno.test("decodeResponse() rejects an unknown outcome and model state", () => {
       tlv(TAGS.personFaces, u32(0)),
       ...extra,
     );
-  assert.equal(decodeResponse(enroll(report(4))).op, "enroll");
+  assert.equal(decodeResponse(enroll(report(5))).op, "enroll");
   assertProtocolError(
-    () => decodeResponse(enroll(report(5))),
+    () => decodeResponse(enroll(report(6))),
     "badRequest",
-    /unknown image outcome id 5/,
+    /unknown image outcome id 6/,
   );
   const model = tlv(
     TAGS.model,

@@ -8,7 +8,11 @@
 import assert from "node:assert/strict";
 import { HaarDetector } from "../../lib/detection/mod.ts";
 import { cropAndResize, decodeGray, FACE_HEIGHT, FACE_WIDTH } from "../../lib/imaging/mod.ts";
-import { ALGORITHMS, createRecognizer, type FaceImage } from "../../lib/recognition/mod.ts";
+import {
+  CLASSIC_ALGORITHMS as ALGORITHMS,
+  createRecognizer,
+  type FaceImage,
+} from "../../lib/recognition/mod.ts";
 import { loadOpenCV } from "../../wasm/opencv.ts";
 import { DATASETS_URL, datasetTest } from "../_datasets.ts";
 

@@ -48,7 +48,7 @@ Deno.test("loadRecognizer() names what is wrong with a bad file", () => {
     [bytes.subarray(0, bytes.length - 8), /length: expected \d+ bytes from its header/],
     [resealed(Object.assign(bytes.slice(), { 4: 3 })), /version: expected 1 to 2, got 3/],
     [resealed(Object.assign(bytes.slice(), { 4: 0 })), /version: expected 1 to 2, got 0/],
-    [resealed(Object.assign(bytes.slice(), { 6: 9 })), /algorithm id .*expected 1, 2 or 3, got 9/],
+    [resealed(Object.assign(bytes.slice(), { 6: 9 })), /algorithm id .*expected 1 to 4, got 9/],
     [Object.assign(bytes.slice(), { 40: bytes[40]! ^ 1 }), /checksum mismatch: expected 0x/],
   ];
   for (const [input, message] of cases) {

@@ -5,7 +5,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type Algorithm, createRecognizer, loadRecognizer } from "../../lib/recognition/mod.ts";
+import {
+  type ClassicAlgorithm as Algorithm,
+  createRecognizer,
+  loadRecognizer,
+} from "../../lib/recognition/mod.ts";
 import { datasetTest } from "../_datasets.ts";
 import { loadOrlIfPresent } from "./_orl.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {
-  type Algorithm,
+  type ClassicAlgorithm as Algorithm,
   createRecognizer,
   type FaceImage,
   LbphRecognizer,

@@ -57,15 +57,15 @@ datasetTest("RecognizerService answers stats and identify while a retrain runs",
     ).finally(() => (settled = true));
 
     const statsMs: number[] = [];
-    let identified = 0, sawStale = false;
+    let identified = 0, sawTraining = false;
     while (!settled) {
       const t = performance.now();
       const stats = await service.handle({ op: "stats" });
       statsMs.push(performance.now() - t);
       if (
         stats.op === "stats" && stats.status === "ok" &&
-        stats.models.some((m) => m.state === "stale")
-      ) sawStale = true;
+        stats.models.some((m) => m.state === "training")
+      ) sawTraining = true;
       const reply = await service.handle({ op: "identify", algorithm: "eigen", faces: [probe] });
       if (!settled) {
         assert.equal(reply.status, "ok", "identify is served by the previous model");
@@ -80,14 +80,21 @@ datasetTest("RecognizerService answers stats and identify while a retrain runs",
       statsMs.length >= 3,
       `expected several stats during the retrain, got ${statsMs.length}`,
     );
-    assert.ok(sawStale, "stats reported the served models as stale while retraining");
+    assert.ok(sawTraining, "stats reported the served models as training while retraining");
     assert.ok(identified >= 1, "identify answered with the previous model during the retrain");
     const slowest = Math.max(...statsMs);
     assert.ok(slowest < 250, `stats: expected < 250 ms during a retrain, slowest ${slowest} ms`);
 
-    const after = await service.handle({ op: "stats" });
+    // Enrolls are acknowledged before Eigen/Fisher finish; wait for the background retrain.
+    let after = await service.handle({ op: "stats" });
+    for (let i = 0; i < 600 && after.op === "stats" && after.status === "ok"; i++) {
+      if (!after.models.some((m) => m.state === "training")) break;
+      await new Promise((r) => setTimeout(r, 100));
+      after = await service.handle({ op: "stats" });
+    }
     assert.ok(after.op === "stats" && after.status === "ok");
-    assert.ok(after.models.every((m) => m.state === "ready"));
+    const classic = after.models.filter((m) => m.algorithm !== "dnn");
+    assert.ok(classic.every((m) => m.state === "ready"), JSON.stringify(classic));
     assert.equal(after.faces, 210);
   } finally {
     await Deno.remove(dataDir, { recursive: true });
