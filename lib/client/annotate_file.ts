@@ -30,7 +30,9 @@ export async function annotateFile(
         width: Math.max(1, Math.round(f.box.width * scale)),
         height: Math.max(1, Math.round(f.box.height * scale)),
       },
-      text: f.name === null ? "unknown" : `${f.name} ${f.distance.toFixed(1)}`,
+      text: f.name === null
+        ? "unknown"
+        : `${f.name} ${f.distance < 10 ? f.distance.toFixed(2) : f.distance.toFixed(1)}`,
       known: f.name !== null,
     })),
   );

@@ -258,6 +258,11 @@ function failed(ctx: Context, reply: ErrorResponse): number {
   return EXIT.error;
 }
 
+/** Distances of every scale readable: dnn's are below 2, LBPH's in the tens, Eigen's thousands. */
+function formatDistance(d: number): string {
+  return d < 10 ? d.toFixed(3) : d.toFixed(1);
+}
+
 /** JSON cannot carry Infinity; an absent distance is null. */
 function finite(n: number): number | null {
   return Number.isFinite(n) && n < Number.MAX_VALUE ? n : null;
@@ -297,7 +302,7 @@ async function simple(ctx: Context, request: Request): Promise<number> {
         for (const m of reply.models) {
           io.out(
             `  ${m.algorithm.padEnd(7)} ${m.state.padEnd(11)} ${m.faces} faces${
-              m.threshold === undefined ? "" : `, calibrated threshold ${m.threshold.toFixed(1)}`
+              m.threshold === undefined ? "" : `, threshold ${formatDistance(m.threshold)}`
             }${m.message ? `  (${m.message})` : ""}`,
           );
         }
@@ -340,6 +345,7 @@ async function enroll(
     path: string;
     outcome: ImageReport["outcome"];
     faces: number;
+    ignored?: number;
     message?: string;
   }[] = [];
   let last: EnrollResponse | undefined;
@@ -381,6 +387,8 @@ async function enroll(
         path: sent[report.index]?.path ?? `#${report.index}`,
         outcome: report.outcome,
         faces: report.faces,
+        // With --largest, the faces of the image that were not taken.
+        ...(report.outcome === "stored" && report.faces > 1 ? { ignored: report.faces - 1 } : {}),
         ...(report.message ? { message: report.message } : {}),
       });
     }
@@ -536,10 +544,10 @@ async function identify(
       const best = f.candidates[0];
       ctx.io.out(
         f.name !== null
-          ? `${f.name.padEnd(20)} distance ${f.distance.toFixed(2)}  at ${where}`
+          ? `${f.name.padEnd(20)} distance ${formatDistance(f.distance)}  at ${where}`
           : `${"unknown".padEnd(20)} ${
-            best ? `nearest ${best.name} at ${best.distance.toFixed(2)}` : "no candidates"
-          } (threshold ${f.threshold})  at ${where}`,
+            best ? `nearest ${best.name} at ${formatDistance(best.distance)}` : "no candidates"
+          } (threshold ${formatDistance(f.threshold)})  at ${where}`,
       );
     }
     if (annotatePath !== undefined) ctx.io.out(`annotated image written to ${annotatePath}`);
