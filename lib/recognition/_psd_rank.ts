@@ -19,31 +19,39 @@ export function psdRank(m: Matrix): number {
   const n = m.rows;
   if (m.cols !== n) throw new TypeError(`psdRank: expected a square matrix, got ${n}x${m.cols}`);
   const a = Float64Array.from(m.data);
-  // perm[i] is the original row/column now in position i: rows are never moved in memory.
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
   let largest = 0;
   for (let i = 0; i < n; i++) largest = Math.max(largest, a[i * n + i]!);
   const tolerance = n * Number.EPSILON * largest;
   const column = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     let p = k;
-    for (let i = k + 1; i < n; i++) {
-      if (a[perm[i]! * n + perm[i]!]! > a[perm[p]! * n + perm[p]!]!) p = i;
-    }
-    const pivot = a[perm[p]! * n + perm[p]!]!;
+    for (let i = k + 1; i < n; i++) if (a[i * n + i]! > a[p * n + p]!) p = i;
+    const pivot = a[p * n + p]!;
     // `!(pivot > tolerance)` also stops on NaN.
     if (!(pivot > tolerance)) return k;
-    const t = perm[k]!;
-    perm[k] = perm[p]!;
-    perm[p] = t;
-    const pk = perm[k]!, r = Math.sqrt(pivot);
-    for (let i = k + 1; i < n; i++) column[i] = a[perm[i]! * n + pk]! / r;
-    // Schur complement of the trailing block (kept symmetric: both halves are updated).
+    if (p !== k) swapSymmetric(a, n, k, p);
+    const r = Math.sqrt(pivot);
+    for (let i = k + 1; i < n; i++) column[i] = a[i * n + k]! / r;
+    // Schur complement of the trailing block, both halves (rows stay contiguous in memory).
     for (let i = k + 1; i < n; i++) {
-      const row = perm[i]! * n, li = column[i]!;
+      const row = i * n, li = column[i]!;
       if (li === 0) continue;
-      for (let j = k + 1; j < n; j++) a[row + perm[j]!] = a[row + perm[j]!]! - li * column[j]!;
+      for (let j = k + 1; j < n; j++) a[row + j] = a[row + j]! - li * column[j]!;
     }
   }
   return n;
+}
+
+/** Swaps rows k and p, then columns k and p, of the n x n matrix `a`. */
+function swapSymmetric(a: Float64Array, n: number, k: number, p: number): void {
+  for (let j = 0; j < n; j++) {
+    const t = a[k * n + j]!;
+    a[k * n + j] = a[p * n + j]!;
+    a[p * n + j] = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const t = a[i * n + k]!;
+    a[i * n + k] = a[i * n + p]!;
+    a[i * n + p] = t;
+  }
 }
