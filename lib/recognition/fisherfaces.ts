@@ -36,7 +36,8 @@ import {
 } from "./subspace_recognizer.ts";
 
 /**
- * The Fisherfaces recognizer. Needs at least two people and more images than people.
+ * The Fisherfaces recognizer. Needs at least two people and more images than people, two of
+ * them different images of one person (exact repeats are allowed: see the module notes).
  *
  * @example
  * ```ts
