@@ -28,3 +28,22 @@ export class UpdateNotSupportedError extends Error {
     this.name = "UpdateNotSupportedError";
   }
 }
+
+/**
+ * LDA's within-class scatter is numerically singular (rank below its dimension), so it has no
+ * inverse: typically training images that repeat exactly. Fisherfaces catches it and drops
+ * PCA axes until the scatter has full rank (docs/RECOGNITION.md, "Repeated training images").
+ */
+export class SingularScatterError extends RangeError {
+  /** The scatter's numerical rank. */
+  readonly rank: number;
+  /** Its dimension (rows = columns). */
+  readonly dimension: number;
+
+  constructor(message: string, rank: number, dimension: number, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SingularScatterError";
+    this.rank = rank;
+    this.dimension = dimension;
+  }
+}

@@ -10,6 +10,12 @@
  * projection is `pca_axes^T * lda_vectors` with the LDA vectors scaled as OpenCV's
  * eigensolver leaves them (that scale changes L2 distances, hence predictions).
  *
+ * Repeated training images make N-C axes too many: each exact repeat lowers the rank of the
+ * within-class scatter by one, and OpenCV then inverts a singular matrix, whose leading
+ * discriminants are rounding noise (its accuracy on the same faces swings with their order).
+ * Here the PCA keeps as many axes as the scatter has rank instead (the paper's rule, with the
+ * actual rank for its N-C bound): identical to OpenCV whenever its scatter is invertible.
+ *
  * Above `maxBasisSamples` faces (see {@link SubspaceOptions}) the exact PCA to N-C axes
  * would cost O(N^2 D + N^3): the PCA is instead fitted on a stratified sample and keeps at
  * most `sampledComponents` axes, and the LDA runs on every face projected into that space.
@@ -20,7 +26,8 @@ import type { Algorithm, FaceImage } from "./recognizer.ts";
 import { dot, type Matrix, matrix, multiply, transpose } from "./_matrix.ts";
 import { imageRows } from "./_sampling.ts";
 import { pca, projectRows } from "./pca.ts";
-import { lda } from "./lda.ts";
+import { lda, type LdaResult } from "./lda.ts";
+import { SingularScatterError } from "./errors.ts";
 import {
   type SharedSubspaceModel,
   type SubspaceFit,
@@ -29,7 +36,8 @@ import {
 } from "./subspace_recognizer.ts";
 
 /**
- * The Fisherfaces recognizer. Needs at least two people and more images than people.
+ * The Fisherfaces recognizer. Needs at least two people and more images than people, two of
+ * them different images of one person (exact repeats are allowed: see the module notes).
  *
  * @example
  * ```ts
@@ -81,11 +89,12 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
       const p = pca(data, n - people);
       // Explicit projections, as OpenCV does: deriving them from the Gram matrix is cheaper
       // but its rounding, amplified by inv(Sw), moves distances by ~0.1%.
-      const l = lda(projectRows(data, p.mean, p.eigenvectors), labels, this.options.numComponents);
+      const projected = projectRows(data, p.mean, p.eigenvectors);
+      const { l, kept } = fullRankLda(projected, labels, this.options.numComponents);
       return {
         mean: p.mean,
         eigenvalues: l.eigenvalues,
-        basis: multiply(transpose(l.eigenvectors), p.eigenvectors),
+        basis: multiply(transpose(l.eigenvectors), leadingRows(p.eigenvectors, kept)),
       };
     }
     // Large gallery: PCA on a stratified sample to at most `maxAxes` (and N-C) axes, numerically
@@ -99,14 +108,60 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
     while (kept < p.eigenvalues.length && p.eigenvalues[kept]! > tolerance) kept++;
     const axes = matrix(kept, d, p.eigenvectors.data.slice(0, kept * d));
     const reduced = projectImages(images, p.mean, axes);
-    const l = lda(reduced, labels, this.options.numComponents);
+    const full = fullRankLda(reduced, labels, this.options.numComponents);
     return {
       mean: p.mean,
-      eigenvalues: l.eigenvalues,
-      basis: multiply(transpose(l.eigenvectors), axes),
-      projections: multiply(reduced, l.eigenvectors).data,
+      eigenvalues: full.l.eigenvalues,
+      basis: multiply(transpose(full.l.eigenvectors), leadingRows(axes, full.kept)),
+      projections: multiply(leadingColumns(reduced, full.kept), full.l.eigenvectors).data,
     };
   }
+}
+
+/**
+ * The LDA of `projected` (N x K PCA coordinates, by decreasing variance) on its leading `kept`
+ * columns: all K when their within-class scatter is invertible (always, without repeated
+ * images), else as many as its rank, then fewer while it is still singular. Dropping the
+ * weakest PCA axes is the paper's remedy for a singular Sw, with the rank found rather than
+ * assumed; the alternative OpenCV takes, inverting it anyway, amplifies rounding noise.
+ */
+function fullRankLda(
+  projected: Matrix,
+  labels: readonly number[],
+  numComponents: number,
+): { l: LdaResult; kept: number } {
+  let kept = projected.cols;
+  for (;;) {
+    try {
+      return { l: lda(leadingColumns(projected, kept), labels, numComponents), kept };
+    } catch (e) {
+      if (!(e instanceof SingularScatterError)) throw e;
+      if (e.rank === 0) {
+        throw new RangeError(
+          "fisher: expected some variation among a person's training images, got none " +
+            "(every person's images are copies of one image)",
+          { cause: e },
+        );
+      }
+      // The rank only falls as axes go, so this ends after a few rounds (one, in practice).
+      kept = e.rank;
+    }
+  }
+}
+
+/** The first `k` rows of `m` (a view when they are all of it). */
+function leadingRows(m: Matrix, k: number): Matrix {
+  return k === m.rows ? m : matrix(k, m.cols, m.data.subarray(0, k * m.cols));
+}
+
+/** The first `k` columns of `m` (`m` itself when they are all of it). */
+function leadingColumns(m: Matrix, k: number): Matrix {
+  if (k === m.cols) return m;
+  const out = matrix(m.rows, k);
+  for (let r = 0; r < m.rows; r++) {
+    out.data.set(m.data.subarray(r * m.cols, r * m.cols + k), r * k);
+  }
+  return out;
 }
 
 /** The faces, centred on `mean`, projected onto the rows of `axes`: N x K. */

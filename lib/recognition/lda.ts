@@ -7,11 +7,18 @@
  * as OpenCV does). The discriminants are the eigenvectors of `inv(Sw) * Sb` with the largest
  * eigenvalues, scaled as the non-symmetric eigensolver leaves them (see `_general_eigen.ts`).
  *
+ * A numerically singular Sw (rank below D, as when training samples repeat) throws
+ * {@link SingularScatterError} instead of being inverted: OpenCV inverts it anyway (its LU only
+ * refuses pivots below an absolute 1e-14, far below a pixel scatter's rounding noise), which
+ * turns rounding noise into the leading discriminants (docs/RECOGNITION.md).
+ *
  * @module
  */
 import { type Matrix, matrix, multiply } from "./_matrix.ts";
 import { generalEigen } from "./_general_eigen.ts";
 import { luInverse } from "./_lu_inverse.ts";
+import { psdRank } from "./_psd_rank.ts";
+import { SingularScatterError } from "./errors.ts";
 
 /** Fitted discriminants. */
 export interface LdaResult {
@@ -23,7 +30,8 @@ export interface LdaResult {
 
 /**
  * Fits an LDA to the rows of `data` (N x D) with one label per row, keeping
- * `numComponents` discriminants (`<= 0` or more than C-1 keeps C-1).
+ * `numComponents` discriminants (`<= 0` or more than C-1 keeps C-1). Throws
+ * {@link SingularScatterError} when the within-class scatter is numerically singular.
  *
  * @example
  * ```ts
@@ -78,12 +86,22 @@ export function lda(data: Matrix, labels: readonly number[], numComponents: numb
     for (let j = 0; j < d; j++) x[j] = meanClass.data[k * d + j]! - meanTotal[j]!;
     addOuter(sb, x);
   }
+  const rank = psdRank(sw);
+  if (rank < d) {
+    throw new SingularScatterError(
+      `lda: the within-class scatter matrix is singular: expected rank ${d} (its dimension), ` +
+        `got ${rank} (samples that repeat within a class, or too few per class)`,
+      rank,
+      d,
+    );
+  }
   let swInverse: Matrix;
   try {
     swInverse = luInverse(sw);
   } catch (cause) {
+    // Full rank but a pivot under LU's absolute threshold: the data's scale is tiny.
     throw new RangeError(
-      "lda: the within-class scatter matrix is singular (too few distinct samples per class?)",
+      "lda: the within-class scatter matrix is singular to LU (a pivot below 100 x DBL_EPSILON)",
       { cause },
     );
   }

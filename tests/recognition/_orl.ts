@@ -28,14 +28,17 @@ function plainSort(names: string[]): string[] {
   return names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Reads ORL and splits it: the first `trainPerPerson` files of each person train. */
-export async function loadOrl(trainPerPerson = 5): Promise<OrlSplit> {
+/**
+ * Reads ORL (or another folder-per-person set of ORL-sized images, `root`, ending in "/") and
+ * splits it: the first `trainPerPerson` files of each person train.
+ */
+export async function loadOrl(trainPerPerson = 5, root: URL = ORL_DIR): Promise<OrlSplit> {
   const people: string[] = [];
-  for await (const entry of Deno.readDir(ORL_DIR)) if (entry.isDirectory) people.push(entry.name);
+  for await (const entry of Deno.readDir(root)) if (entry.isDirectory) people.push(entry.name);
   plainSort(people);
   const train: OrlSample[] = [], test: OrlSample[] = [];
   for (const [label, person] of people.entries()) {
-    const dir = new URL(`${person}/`, ORL_DIR);
+    const dir = new URL(`${person}/`, root);
     const files: string[] = [];
     for await (const entry of Deno.readDir(dir)) if (entry.isFile) files.push(entry.name);
     for (const [i, name] of plainSort(files).entries()) {
