@@ -28,8 +28,11 @@ export const CHIP_SIZE = 150;
 
 /** An 8-bit RGB image: 3 bytes per pixel (R, G, B), row-major, no padding. */
 export interface RgbImage {
+  /** Columns, in pixels. */
   readonly width: number;
+  /** Rows, in pixels. */
   readonly height: number;
+  /** `width * height * 3` bytes: R, G, B for each pixel, rows top to bottom. */
   readonly data: Uint8Array;
 }
 
@@ -76,10 +79,10 @@ function checkChip(chip: RgbImage, where: string): void {
 /**
  * Computes 128-d face descriptors from aligned 150x150 RGB chips, synchronously.
  *
- * Memory, measured here: the first instance in an isolate (a worker) adds about 160-170 MB of
- * RSS (tfjs and face-api code about 55 MB, weights and the warm-up's wasm heap about 100 MB);
- * each further instance in the same isolate about 80 MB. The wasm heap never shrinks. Create
- * one per worker and reuse it.
+ * Memory, measured here: the first instance in an isolate (a worker) adds about 170-190 MB of
+ * RSS (tfjs and face-api code about 55 MB, weights and the warm-up's wasm heap 100-130 MB);
+ * each further instance in the same isolate 70-80 MB. The wasm heap never shrinks. Create one
+ * per worker and reuse it.
  *
  * @example
  * ```ts ignore
