@@ -101,9 +101,9 @@ export function loadTfjs(): Promise<TfjsHandle> {
 
 async function start(): Promise<TfjsHandle> {
   const t0 = performance.now();
-  // Threads would need worker scripts from blob URLs and SharedArrayBuffer; one thread per
-  // isolate is what the worker pool already assumes. tfjs reports no thread support under
-  // Deno (it sees a Node-like process) but we pin it rather than depend on that detection.
+  // Threads would need worker scripts from blob URLs and SharedArrayBuffer; parallelism here
+  // comes from the worker pool, one thread each. tfjs already reports no thread support under
+  // Deno (it sees a Node-like process), but we pin it rather than depend on that detection.
   tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
   const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   if (simd !== true) {
@@ -129,10 +129,14 @@ async function start(): Promise<TfjsHandle> {
     const ok = await tf.setBackend("wasm");
     await tf.ready();
     const active = tf.getBackend();
-    if (ok !== true || active !== "wasm") {
+    // After a failed start tf.getBackend() can still say "wasm" while ops run elsewhere, so
+    // the started backend instance itself must be the one in use.
+    const live = tf.findBackend("wasm");
+    if (ok !== true || active !== "wasm" || live === null || live !== tf.backend()) {
       throw new Error(
         `tfjs: expected the "wasm" backend to start, got setBackend("wasm") = ${ok} and ` +
-          `active backend ${JSON.stringify(active)}; refusing to run on a slower fallback`,
+          `active backend ${JSON.stringify(active)} (started: ${live !== null}); refusing to ` +
+          "run on a slower fallback",
       );
     }
   } finally {

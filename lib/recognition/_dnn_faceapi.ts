@@ -18,11 +18,13 @@ import type { NamedTensorMap, Tensor2D, Tensor3D } from "@tensorflow/tfjs";
 
 /** face-api's input wrapper: image tensors to be stacked into one batch. */
 export interface FaceApiNetInput {
+  /** How many images the batch holds. */
   readonly batchSize: number;
 }
 
 /** face-api's port of dlib's ResNet-34 face descriptor network. */
 export interface FaceApiRecognitionNet {
+  /** True once weights are loaded and until they are disposed. */
   readonly isLoaded: boolean;
   /** Takes ownership of the tensors it uses and disposes the others. */
   loadFromWeightMap(weights: NamedTensorMap): void;
@@ -34,10 +36,13 @@ export interface FaceApiRecognitionNet {
 
 /** The members of face-api's namespace the descriptor uses. */
 export interface FaceApiRecognition {
+  /** The descriptor network's class. */
   readonly FaceRecognitionNet: new () => FaceApiRecognitionNet;
+  /** Wraps 3-D image tensors; `treatAsBatchInput` keeps a batch of one a batch. */
   readonly NetInput: new (inputs: Tensor3D[], treatAsBatchInput?: boolean) => FaceApiNetInput;
   /** The tfjs namespace face-api itself calls (the pinned one, re-exported). */
   readonly tf: { getBackend(): string };
+  /** face-api's own version string, e.g. "1.7.15". */
   readonly version: string;
 }
 

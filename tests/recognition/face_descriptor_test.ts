@@ -10,7 +10,7 @@ import {
   FaceDescriptor,
   type RgbImage,
 } from "../../lib/recognition/face_descriptor.ts";
-import { loadTfjs } from "../../wasm/tfjs.ts";
+import { loadTfjs, readPackageFile, TFJS_WASM_BINARY } from "../../wasm/tfjs.ts";
 
 const REPO = new URL("../../", import.meta.url);
 const DATASETS = Deno.env.get("FACEREC_DATASETS") ??
@@ -153,6 +153,47 @@ Deno.test("FaceDescriptor.compute() refuses malformed chips up front, saying wha
     (e: unknown) => e instanceof RangeError && /chip 1/.test(e.message),
   );
   assert.throws(() => descriptor.computeBatch(patternChip(1) as never), TypeError);
+});
+
+Deno.test("loadTfjs() hands out one wasm handle per isolate", async () => {
+  const a = await loadTfjs(), b = await loadTfjs();
+  assert.equal(a, b);
+  assert.equal(a.backend, "wasm");
+  assert.equal(a.binary, TFJS_WASM_BINARY);
+  assert.equal(a.tf.getBackend(), "wasm");
+});
+
+Deno.test("readPackageFile() reads pinned package files and names the one it cannot read", async () => {
+  const wasm = await readPackageFile(`@tensorflow/tfjs-backend-wasm/dist/${TFJS_WASM_BINARY}`);
+  assert.ok(WebAssembly.validate(wasm));
+  await assert.rejects(
+    readPackageFile("@vladmandic/face-api/model/no_such_model.bin"),
+    /no_such_model\.bin: expected a readable file at file:/,
+  );
+  await assert.rejects(readPackageFile("not-a-pinned-package/x.bin"), TypeError);
+});
+
+Deno.test("loadTfjs() rejects, rather than falling back to the CPU backend, when the .wasm is unreadable", async () => {
+  // A child without read permission cannot read the binary: it must fail loudly, not run on
+  // tfjs's CPU backend.
+  const tfjsUrl = new URL("wasm/tfjs.ts", REPO).href;
+  const script = `import { loadTfjs } from ${JSON.stringify(tfjsUrl)};
+    try { const h = await loadTfjs(); console.log("STARTED " + h.tf.getBackend()); }
+    catch (e) { console.log("REFUSED " + e.message); }`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      "--config",
+      fileURLToPath(new URL("deno.json", REPO)),
+      `data:application/typescript,${encodeURIComponent(script)}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.match(text, /^REFUSED .*tfjs-backend-wasm-simd\.wasm: expected a readable file/m, text);
+  assert.doesNotMatch(text, /STARTED/);
 });
 
 Deno.test({
