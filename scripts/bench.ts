@@ -25,6 +25,7 @@ import { readOrl, syntheticFace } from "./bench_gallery.ts";
 import { type ServiceProcess, startService, startStack } from "./lib/services.ts";
 import { barChart, lineChart } from "./bench_svg.ts";
 import { renderReport } from "./bench_report.ts";
+import { mean, percentile, round } from "../lib/evaluation/stats.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const ROOT = `${HERE}../`;
@@ -71,16 +72,6 @@ const QUICK: BenchConfig = {
 };
 
 // ---------------------------------------------------------------- helpers
-
-function round(x: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
 
 function median(xs: number[]): number {
   return percentile([...xs].sort((a, b) => a - b), 0.5);
@@ -227,10 +218,8 @@ async function benchDetect(config: BenchConfig): Promise<DetectResult> {
     const name = file.split("/").pop()!;
     perImage.push({ file: name, ms: round(best, 2), nativeMs: theirs?.ms[name] });
   }
-  const ours = perImage.reduce((s, p) => s + p.ms, 0) / perImage.length;
-  const nativeMs = theirs
-    ? Object.values(theirs.ms).reduce((s, v) => s + v, 0) / files.length
-    : undefined;
+  const ours = mean(perImage.map((p) => p.ms));
+  const nativeMs = theirs ? mean(Object.values(theirs.ms)) : undefined;
   log(`detect: ${ours.toFixed(1)} ms/image (native ${nativeMs?.toFixed(1) ?? "-"})`);
   return {
     images: files.length,

@@ -215,7 +215,8 @@ export function renderReport(r: BenchResults, svgs: string[]): string {
         `processes, both with \`--workers N\`), 5 lfw10 people enrolled with 4 photos each; ` +
         `each client sends identify requests (${t.image}, ${t.algorithm}) back to back ` +
         `through \`callService\` for the run's duration. The clients share the machine's 2 ` +
-        `cores with both services.`,
+        `cores with both services. Latency percentiles here and below are nearest-rank ` +
+        `(\`lib/evaluation/stats.ts\`): p99 is one of the measured latencies.`,
       ``,
       table(
         ["workers", "clients", "requests", "errors", "req/s", "vs 1 worker", "p50 ms", "p99 ms"],

@@ -27,6 +27,7 @@ import { callService } from "../lib/service/upstream.ts";
 import { decodeGray } from "../lib/imaging/mod.ts";
 import { fuzzFrame, type Mutation, Rng } from "./lib/fuzz_frames.ts";
 import { type ServiceProcess, startStack } from "./lib/services.ts";
+import { percentile, round } from "../lib/evaluation/stats.ts";
 
 const DATASETS = new URL("../../shared/datasets/", import.meta.url).pathname;
 const orl = (p: number, i: number) => Deno.readFileSync(`${DATASETS}orl/s${p}/${i}.pgm`);
@@ -84,11 +85,6 @@ async function exited(service: ServiceProcess): Promise<boolean> {
     service.child.status.then(() => true),
     new Promise<false>((r) => setTimeout(() => r(false), 20)),
   ]);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 // ------------------------------------------------------------------------------- fuzz
@@ -235,9 +231,9 @@ async function load(detector: ServiceProcess) {
     requests: CLIENTS * PER_CLIENT,
     errors: failures.length,
     firstErrors: failures.slice(0, 5),
-    p50Ms: round(percentile(latencies, 0.5)),
-    p99Ms: round(percentile(latencies, 0.99)),
-    perSecond: round(latencies.length / seconds),
+    p50Ms: round(percentile(latencies, 0.5), 1),
+    p99Ms: round(percentile(latencies, 0.99), 1),
+    perSecond: round(latencies.length / seconds, 1),
   };
 }
 
@@ -278,11 +274,6 @@ async function memory(detector: ServiceProcess, recognizer: ServiceProcess) {
     detectorGrowth: growth(a.detector, b.detector),
     recognizerGrowth: growth(a.recognizer, b.recognizer),
   };
-}
-
-function round(x: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 // -------------------------------------------------------------------------------- main
@@ -361,7 +352,7 @@ try {
     fuzz(detector, toDetector, FRAMES, rng),
     fuzz(recognizer, toRecognizer, FRAMES, rng),
   ]);
-  const fuzzSeconds = round((performance.now() - started) / 1000);
+  const fuzzSeconds = round((performance.now() - started) / 1000, 1);
   const afterFuzz = await checkHealthy(detector, recognizer);
   const crashes = (await Promise.all([detector, recognizer].map(exited))).filter(Boolean).length;
   say(
@@ -388,12 +379,12 @@ try {
   for (const e of loadStats.firstErrors) say(`  load error: ${e}`);
 
   const mem = await memory(detector, recognizer);
-  const mib = (k: number) => round(k / 1024);
+  const mib = (k: number) => round(k / 1024, 1);
   say(
     `memory: identify loop of ${mem.requests} (${mem.errors} errors); RSS@${mem.at[0]} -> ` +
       `RSS@${mem.at[1]}: detector ${mib(mem.detectorKiB[0]!)} -> ${mib(mem.detectorKiB[1]!)} MiB ` +
-      `(${round(mem.detectorGrowth * 100)}%), recognizer ${mib(mem.recognizerKiB[0]!)} -> ` +
-      `${mib(mem.recognizerKiB[1]!)} MiB (${round(mem.recognizerGrowth * 100)}%)`,
+      `(${round(mem.detectorGrowth * 100, 1)}%), recognizer ${mib(mem.recognizerKiB[0]!)} -> ` +
+      `${mib(mem.recognizerKiB[1]!)} MiB (${round(mem.recognizerGrowth * 100, 1)}%)`,
   );
   const final = await checkHealthy(detector, recognizer);
   for (const p of final) say(`  at the end: ${p}`);
