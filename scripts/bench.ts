@@ -25,6 +25,7 @@ import { readOrl, syntheticFace } from "./bench_gallery.ts";
 import { type ServiceProcess, startService, startStack } from "./lib/services.ts";
 import { barChart, lineChart } from "./bench_svg.ts";
 import { renderReport } from "./bench_report.ts";
+import { parseLog } from "./lib/log_lines.ts";
 import { mean, percentile, round } from "../lib/evaluation/stats.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
@@ -348,19 +349,19 @@ function rssOf(pid: number): { rss: number; peak: number } {
   }
 }
 
-const TRAINED =
-  /model trained algorithm=(\w+) mode="?([^"=]*?)"? faces=(\d+) ms=(\d+) bytes=(\d+)/g;
-
+/** The recognizer's `model trained` events (lib/service/model_manager.ts), from its log. */
 function trainedLines(
   log: string,
 ): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
-  return [...log.matchAll(TRAINED)].map((m) => ({
-    algorithm: m[1] as AlgorithmName,
-    mode: m[2]!,
-    faces: Number(m[3]),
-    ms: Number(m[4]),
-    bytes: Number(m[5]),
-  }));
+  return parseLog(log)
+    .filter((r) => r.component === "recognizer" && r.event === "model trained")
+    .map(({ fields }) => ({
+      algorithm: fields.algorithm as AlgorithmName,
+      mode: fields.mode ?? "",
+      faces: Number(fields.faces),
+      ms: Number(fields.ms),
+      bytes: Number(fields.bytes),
+    }));
 }
 
 async function waitReady(endpoint: Endpoint, faces: number, timeoutMs: number): Promise<void> {
