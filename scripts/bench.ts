@@ -22,7 +22,7 @@ import type { Request, Response } from "../lib/protocol/messages.ts";
 import type { AlgorithmName, WireFace } from "../lib/protocol/messages.ts";
 import { benchRecognition } from "./bench_recognition.ts";
 import { readOrl, syntheticFace } from "./bench_gallery.ts";
-import { type ServiceProcess, startService, startStack } from "./lib/services.ts";
+import { type ServiceProcess, startService, startStack } from "../tests/_support/services.ts";
 import { barChart, lineChart } from "./bench_svg.ts";
 import { renderReport } from "./bench_report.ts";
 import { parseLog } from "./lib/log_lines.ts";

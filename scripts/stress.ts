@@ -26,7 +26,7 @@ import { DEFAULT_LIMITS } from "../lib/service/limits.ts";
 import { callService } from "../lib/service/upstream.ts";
 import { decodeGray } from "../lib/imaging/mod.ts";
 import { fuzzFrame, type Mutation, Rng } from "./lib/fuzz_frames.ts";
-import { type ServiceProcess, startStack } from "./lib/services.ts";
+import { type ServiceProcess, startStack } from "../tests/_support/services.ts";
 import { percentile, round } from "../lib/evaluation/stats.ts";
 
 const DATASETS = new URL("../../shared/datasets/", import.meta.url).pathname;

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { datasetTest } from "../_datasets.ts";
 import { encodeRequest } from "../../lib/protocol/mod.ts";
-import { type ServiceProcess, startStack } from "../../scripts/lib/services.ts";
+import { type ServiceProcess, startStack } from "../_support/services.ts";
 import {
   assertError,
   call,

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { datasetTest } from "../_datasets.ts";
 import { Gallery } from "../../lib/gallery/mod.ts";
 import type { Response } from "../../lib/protocol/mod.ts";
-import { startStack } from "../../scripts/lib/services.ts";
+import { startStack } from "../_support/services.ts";
 import { call, crop, DATASETS, orl } from "./_net.ts";
 
 const identifyOrl = (person: number, image: number) => ({

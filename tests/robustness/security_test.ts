@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { datasetTest } from "../_datasets.ts";
 import { parseServerArgs } from "../../lib/cli/server_flags.ts";
-import { startService, startStack } from "../../scripts/lib/services.ts";
+import { startService, startStack } from "../_support/services.ts";
 import { client } from "../e2e/_client.ts";
 import { call, exchange, orlPath } from "./_net.ts";
 import { encodeRequest } from "../../lib/protocol/mod.ts";
