@@ -22,9 +22,11 @@ import type { Request, Response } from "../lib/protocol/messages.ts";
 import type { AlgorithmName, WireFace } from "../lib/protocol/messages.ts";
 import { benchRecognition } from "./bench_recognition.ts";
 import { readOrl, syntheticFace } from "./bench_gallery.ts";
-import { type ServiceProcess, startService, startStack } from "./lib/services.ts";
+import { type ServiceProcess, startService, startStack } from "../tests/_support/services.ts";
 import { barChart, lineChart } from "./bench_svg.ts";
 import { renderReport } from "./bench_report.ts";
+import { parseLog } from "./lib/log_lines.ts";
+import { mean, percentile, round } from "../lib/evaluation/stats.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const ROOT = `${HERE}../`;
@@ -71,16 +73,6 @@ const QUICK: BenchConfig = {
 };
 
 // ---------------------------------------------------------------- helpers
-
-function round(x: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
 
 function median(xs: number[]): number {
   return percentile([...xs].sort((a, b) => a - b), 0.5);
@@ -227,10 +219,8 @@ async function benchDetect(config: BenchConfig): Promise<DetectResult> {
     const name = file.split("/").pop()!;
     perImage.push({ file: name, ms: round(best, 2), nativeMs: theirs?.ms[name] });
   }
-  const ours = perImage.reduce((s, p) => s + p.ms, 0) / perImage.length;
-  const nativeMs = theirs
-    ? Object.values(theirs.ms).reduce((s, v) => s + v, 0) / files.length
-    : undefined;
+  const ours = mean(perImage.map((p) => p.ms));
+  const nativeMs = theirs ? mean(Object.values(theirs.ms)) : undefined;
   log(`detect: ${ours.toFixed(1)} ms/image (native ${nativeMs?.toFixed(1) ?? "-"})`);
   return {
     images: files.length,
@@ -359,19 +349,19 @@ function rssOf(pid: number): { rss: number; peak: number } {
   }
 }
 
-const TRAINED =
-  /model trained algorithm=(\w+) mode="?([^"=]*?)"? faces=(\d+) ms=(\d+) bytes=(\d+)/g;
-
+/** The recognizer's `model trained` events (lib/service/model_manager.ts), from its log. */
 function trainedLines(
   log: string,
 ): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
-  return [...log.matchAll(TRAINED)].map((m) => ({
-    algorithm: m[1] as AlgorithmName,
-    mode: m[2]!,
-    faces: Number(m[3]),
-    ms: Number(m[4]),
-    bytes: Number(m[5]),
-  }));
+  return parseLog(log)
+    .filter((r) => r.component === "recognizer" && r.event === "model trained")
+    .map(({ fields }) => ({
+      algorithm: fields.algorithm as AlgorithmName,
+      mode: fields.mode ?? "",
+      faces: Number(fields.faces),
+      ms: Number(fields.ms),
+      bytes: Number(fields.bytes),
+    }));
 }
 
 async function waitReady(endpoint: Endpoint, faces: number, timeoutMs: number): Promise<void> {

@@ -14,7 +14,7 @@ import {
   createRecognizer,
   loadRecognizer,
 } from "../lib/recognition/mod.ts";
-import { readCorpus, splitCorpus } from "../lib/evaluation/mod.ts";
+import { readCorpus, round, splitCorpus } from "../lib/evaluation/mod.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const DEFAULT_DATASET = `${HERE}../../shared/datasets/orl`;
@@ -99,11 +99,6 @@ export async function benchRecognition(dataset = DEFAULT_DATASET): Promise<objec
     test_images: split.test.length,
     results,
   };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 if (import.meta.main) {

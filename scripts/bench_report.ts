@@ -211,11 +211,12 @@ export function renderReport(r: BenchResults, svgs: string[]): string {
     parts.push(
       `## End-to-end identify throughput`,
       ``,
-      `Real services (\`scripts/lib/services.ts\`: a detector and a recognizer as child ` +
+      `Real services (\`tests/_support/services.ts\`: a detector and a recognizer as child ` +
         `processes, both with \`--workers N\`), 5 lfw10 people enrolled with 4 photos each; ` +
         `each client sends identify requests (${t.image}, ${t.algorithm}) back to back ` +
         `through \`callService\` for the run's duration. The clients share the machine's 2 ` +
-        `cores with both services.`,
+        `cores with both services. Latency percentiles here and below are nearest-rank ` +
+        `(\`lib/evaluation/stats.ts\`): p99 is one of the measured latencies.`,
       ``,
       table(
         ["workers", "clients", "requests", "errors", "req/s", "vs 1 worker", "p50 ms", "p99 ms"],

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { jsonClient } from "./lib/json_client.ts";
-import { startStack } from "./lib/services.ts";
+import { startStack } from "../tests/_support/services.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 // dnn, the default, first; then the classic three for comparison.

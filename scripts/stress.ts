@@ -10,8 +10,10 @@
  *    `--requests`/6 and at the end (500 and 3000 by default); growth must stay under 10%.
  *
  * Usage: deno task stress [--frames 10000] [--requests 3000] [--clients 16]
- *        [--per-client 100] [--workers 1] [--seed N] [--json]
- * Exit status 0 when every check passed, 1 otherwise.
+ *        [--per-client 100] [--workers 1] [--seed N] [--datasets DIR] [--json]
+ * Exit status 0 when every check passed, 1 otherwise. `runStress` is the same run for a
+ * caller (the fast CI version in tests/robustness/stress_test.ts). ORL comes from
+ * `--datasets`, else `$FACEREC_DATASETS`, else ../shared/datasets beside the repository.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -26,42 +28,60 @@ import { DEFAULT_LIMITS } from "../lib/service/limits.ts";
 import { callService } from "../lib/service/upstream.ts";
 import { decodeGray } from "../lib/imaging/mod.ts";
 import { fuzzFrame, type Mutation, Rng } from "./lib/fuzz_frames.ts";
-import { type ServiceProcess, startStack } from "./lib/services.ts";
+import { type ServiceProcess, startStack } from "../tests/_support/services.ts";
+import { percentile, round } from "../lib/evaluation/stats.ts";
 
-const DATASETS = new URL("../../shared/datasets/", import.meta.url).pathname;
-const orl = (p: number, i: number) => Deno.readFileSync(`${DATASETS}orl/s${p}/${i}.pgm`);
 /** Enrolled people; their held-out photos are the identify probes. */
 const PEOPLE = [2, 3, 4, 5, 6];
 const MAX_RSS_GROWTH = 0.10;
 const FUZZ_NAME = "../fuzz/\0";
+const ROOT = new URL("../", import.meta.url);
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    frames: { type: "string", default: "10000" },
-    requests: { type: "string", default: "3000" },
-    clients: { type: "string", default: "16" },
-    "per-client": { type: "string", default: "100" },
-    workers: { type: "string", default: "1" },
-    seed: { type: "string", default: String(Date.now() % 1_000_000) },
-    json: { type: "boolean", default: false },
-  },
-});
-const num = (name: keyof typeof values, min: number) => {
-  const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < min) {
-    console.error(`stress: --${name}: expected an integer >= ${min}, got ${values[name]}`);
-    Deno.exit(64);
-  }
-  return n;
-};
-const FRAMES = num("frames", 0);
-const REQUESTS = num("requests", 6);
-const CLIENTS = num("clients", 1);
-const PER_CLIENT = num("per-client", 1);
-const WORKERS = num("workers", 1);
-const SEED = num("seed", 0);
-const say = (line: string) => values.json || console.log(line);
+/** What {@link runStress} does, and how much. */
+export interface StressOptions {
+  /** Fuzzed frames sent to each service. */
+  readonly frames: number;
+  /** Length of the memory loop (at least 6: RSS is read at 1/6 and at the end). */
+  readonly requests: number;
+  /** Concurrent clients of the load phase. */
+  readonly clients: number;
+  /** Identify requests per client in the load phase. */
+  readonly perClient: number;
+  /** `--workers` of each service. */
+  readonly workers: number;
+  /** Seed of the fuzzer. */
+  readonly seed: number;
+  /** The shared datasets folder (ORL is read from `orl/`). */
+  readonly datasets: string;
+  /** Progress lines; the run is silent without. */
+  readonly say?: (line: string) => void;
+}
+
+/** One pass/fail check of a run. */
+export interface StressCheck {
+  readonly what: string;
+  readonly ok: boolean;
+}
+
+/** Everything a run measured; `passed` when every check did. */
+export interface StressReport {
+  seed: number;
+  workers: number;
+  fuzz: {
+    framesSent: number;
+    seconds: number;
+    errors: number;
+    crashes: number;
+    detector: FuzzStats;
+    recognizer: FuzzStats;
+    afterFuzz: string[];
+  };
+  load: LoadStats;
+  memory: MemoryStats;
+  final: string[];
+  checks: StressCheck[];
+  passed: boolean;
+}
 
 function call(service: ServiceProcess, request: Request): Promise<Response> {
   return callService({ hostname: "127.0.0.1", port: service.port }, request, {
@@ -80,20 +100,16 @@ async function rssKiB(pid: number): Promise<number> {
 }
 
 async function exited(service: ServiceProcess): Promise<boolean> {
-  return await Promise.race([
-    service.child.status.then(() => true),
-    new Promise<false>((r) => setTimeout(() => r(false), 20)),
-  ]);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const running = new Promise<false>((r) => timer = setTimeout(() => r(false), 20));
+  return await Promise.race([service.child.status.then(() => true), running])
+    .finally(() => clearTimeout(timer));
 }
 
 // ------------------------------------------------------------------------------- fuzz
 
-interface FuzzStats {
+/** What the fuzzer saw from one service. */
+export interface FuzzStats {
   sent: number;
   replies: number;
   /** Connections the server closed without a reply (e.g. a cut frame: nobody to tell). */
@@ -196,10 +212,11 @@ async function fuzz(
 
 // ------------------------------------------------------------------------ load, memory
 
-const probes = PEOPLE.flatMap((p) => [6, 7, 8, 9, 10].map((i) => ({ person: p, data: orl(p, i) })));
+type Orl = (person: number, image: number) => Uint8Array;
+type Probe = { person: number; data: Uint8Array };
 
 /** One identify through the detector; returns its latency, or throws on any failure. */
-async function identify(detector: ServiceProcess, n: number): Promise<number> {
+async function identify(detector: ServiceProcess, probes: Probe[], n: number): Promise<number> {
   const probe = probes[n % probes.length]!;
   const started = performance.now();
   const reply = await call(detector, {
@@ -214,50 +231,81 @@ async function identify(detector: ServiceProcess, n: number): Promise<number> {
   return ms;
 }
 
-async function load(detector: ServiceProcess) {
+/** The load phase's figures. */
+export interface LoadStats {
+  requests: number;
+  errors: number;
+  firstErrors: string[];
+  p50Ms: number;
+  p99Ms: number;
+  perSecond: number;
+}
+
+async function load(
+  detector: ServiceProcess,
+  probes: Probe[],
+  clients: number,
+  perClient: number,
+): Promise<LoadStats> {
   const latencies: number[] = [];
   const failures: string[] = [];
   let n = 0;
   const client = async () => {
-    for (let i = 0; i < PER_CLIENT; i++) {
+    for (let i = 0; i < perClient; i++) {
       try {
-        latencies.push(await identify(detector, n++));
+        latencies.push(await identify(detector, probes, n++));
       } catch (error) {
         failures.push((error as Error).message);
       }
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: CLIENTS }, client));
+  await Promise.all(Array.from({ length: clients }, client));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
-    requests: CLIENTS * PER_CLIENT,
+    requests: clients * perClient,
     errors: failures.length,
     firstErrors: failures.slice(0, 5),
-    p50Ms: round(percentile(latencies, 0.5)),
-    p99Ms: round(percentile(latencies, 0.99)),
-    perSecond: round(latencies.length / seconds),
+    p50Ms: round(percentile(latencies, 0.5), 1),
+    p99Ms: round(percentile(latencies, 0.99), 1),
+    perSecond: round(latencies.length / seconds, 1),
   };
 }
 
-async function memory(detector: ServiceProcess, recognizer: ServiceProcess) {
-  const early = Math.round(REQUESTS / 6);
+/** The memory loop's figures: both processes' RSS early and at the end. */
+export interface MemoryStats {
+  requests: number;
+  errors: number;
+  at: number[];
+  detectorKiB: number[];
+  recognizerKiB: number[];
+  detectorGrowth: number;
+  recognizerGrowth: number;
+}
+
+async function memory(
+  detector: ServiceProcess,
+  recognizer: ServiceProcess,
+  probes: Probe[],
+  requests: number,
+): Promise<MemoryStats> {
+  const early = Math.round(requests / 6);
   const samples = new Map<number, { detector: number; recognizer: number }>();
   let errors = 0;
   let done = 0;
   let next = 0;
   // Four requests in flight: both cores busy, and the loop takes a fraction of the time.
   const worker = async () => {
-    while (next < REQUESTS) {
+    while (next < requests) {
       const n = next++;
       try {
-        await identify(detector, n);
+        await identify(detector, probes, n);
       } catch {
         errors++;
       }
       done++;
-      if (done === early || done === REQUESTS) {
+      if (done === early || done === requests) {
         samples.set(done, {
           detector: await rssKiB(detector.child.pid),
           recognizer: await rssKiB(recognizer.child.pid),
@@ -267,22 +315,17 @@ async function memory(detector: ServiceProcess, recognizer: ServiceProcess) {
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   const a = samples.get(early)!;
-  const b = samples.get(REQUESTS)!;
+  const b = samples.get(requests)!;
   const growth = (x: number, y: number) => round((y - x) / x, 4);
   return {
-    requests: REQUESTS,
+    requests,
     errors,
-    at: [early, REQUESTS],
+    at: [early, requests],
     detectorKiB: [a.detector, b.detector],
     recognizerKiB: [a.recognizer, b.recognizer],
     detectorGrowth: growth(a.detector, b.detector),
     recognizerGrowth: growth(a.recognizer, b.recognizer),
   };
-}
-
-function round(x: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
 }
 
 // -------------------------------------------------------------------------------- main
@@ -291,6 +334,7 @@ function round(x: number, digits = 1): number {
 async function checkHealthy(
   detector: ServiceProcess,
   recognizer: ServiceProcess,
+  orl: Orl,
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const service of [detector, recognizer]) {
@@ -314,10 +358,21 @@ async function checkHealthy(
   return problems;
 }
 
-const stack = await startStack({ workers: WORKERS, extraArgs: ["--log-level", "warn"] });
-const { detector, recognizer } = stack;
-let failed = false;
-try {
+/**
+ * Starts both services, fuzzes, loads and watches them, and stops them again. Throws when the
+ * run itself cannot go on (a service does not start, an enrollment fails); a check that
+ * fails is reported in `checks` and `passed`.
+ */
+export async function runStress(options: StressOptions): Promise<StressReport> {
+  const { frames, requests, clients, perClient, workers, seed } = options;
+  if (requests < 6) throw new RangeError(`requests: expected at least 6, got ${requests}`);
+  const say = options.say ?? (() => {});
+  const orl: Orl = (p, i) => Deno.readFileSync(`${options.datasets}/orl/s${p}/${i}.pgm`);
+  const probes = PEOPLE.flatMap((p) =>
+    [6, 7, 8, 9, 10].map((i) => ({ person: p, data: orl(p, i) }))
+  );
+  await using stack = await startStack({ workers, extraArgs: ["--log-level", "warn"] });
+  const { detector, recognizer } = stack;
   for (const p of PEOPLE) {
     const reply = await call(detector, {
       op: "enroll",
@@ -326,8 +381,7 @@ try {
     });
     if (reply.status !== "ok") throw new Error(`enroll orl-${p}: ${JSON.stringify(reply)}`);
   }
-  say(`stress: seed ${SEED}, ${WORKERS} worker(s) per service, ${PEOPLE.length} people enrolled`);
-
+  say(`stress: seed ${seed}, ${workers} worker(s) per service, ${PEOPLE.length} people enrolled`);
   // Valid requests to mutate. The enroll name breaks three rules at once ("..", "/", NUL),
   // so no handful of bit flips makes it acceptable: a mutated enroll never stores a face,
   // which would change later answers and keep the recognizer retraining.
@@ -355,14 +409,14 @@ try {
     { op: "enroll", name: FUZZ_NAME, faces: [crop] },
   ].map((r) => encodeRequest(r as Request));
 
-  const rng = new Rng(SEED);
+  const rng = new Rng(seed);
   const started = performance.now();
   const [fuzzDetector, fuzzRecognizer] = await Promise.all([
-    fuzz(detector, toDetector, FRAMES, rng),
-    fuzz(recognizer, toRecognizer, FRAMES, rng),
+    fuzz(detector, toDetector, frames, rng),
+    fuzz(recognizer, toRecognizer, frames, rng),
   ]);
-  const fuzzSeconds = round((performance.now() - started) / 1000);
-  const afterFuzz = await checkHealthy(detector, recognizer);
+  const fuzzSeconds = round((performance.now() - started) / 1000, 1);
+  const afterFuzz = await checkHealthy(detector, recognizer, orl);
   const crashes = (await Promise.all([detector, recognizer].map(exited))).filter(Boolean).length;
   say(
     `fuzz: ${fuzzDetector.sent + fuzzRecognizer.sent} frames sent ` +
@@ -377,9 +431,9 @@ try {
   }
   for (const p of afterFuzz) say(`  after fuzz: ${p}`);
 
-  const loadStats = await load(detector);
+  const loadStats = await load(detector, probes, clients, perClient);
   say(
-    `load: ${CLIENTS} clients x ${PER_CLIENT} identify: ${
+    `load: ${clients} clients x ${perClient} identify: ${
       loadStats.requests - loadStats.errors
     } ok, ` +
       `${loadStats.errors} errors, p50 ${loadStats.p50Ms} ms, p99 ${loadStats.p99Ms} ms, ` +
@@ -387,15 +441,15 @@ try {
   );
   for (const e of loadStats.firstErrors) say(`  load error: ${e}`);
 
-  const mem = await memory(detector, recognizer);
-  const mib = (k: number) => round(k / 1024);
+  const mem = await memory(detector, recognizer, probes, requests);
+  const mib = (k: number) => round(k / 1024, 1);
   say(
     `memory: identify loop of ${mem.requests} (${mem.errors} errors); RSS@${mem.at[0]} -> ` +
       `RSS@${mem.at[1]}: detector ${mib(mem.detectorKiB[0]!)} -> ${mib(mem.detectorKiB[1]!)} MiB ` +
-      `(${round(mem.detectorGrowth * 100)}%), recognizer ${mib(mem.recognizerKiB[0]!)} -> ` +
-      `${mib(mem.recognizerKiB[1]!)} MiB (${round(mem.recognizerGrowth * 100)}%)`,
+      `(${round(mem.detectorGrowth * 100, 1)}%), recognizer ${mib(mem.recognizerKiB[0]!)} -> ` +
+      `${mib(mem.recognizerKiB[1]!)} MiB (${round(mem.recognizerGrowth * 100, 1)}%)`,
   );
-  const final = await checkHealthy(detector, recognizer);
+  const final = await checkHealthy(detector, recognizer, orl);
   for (const p of final) say(`  at the end: ${p}`);
 
   const checks: [string, boolean][] = [
@@ -409,33 +463,70 @@ try {
     ],
     ["healthy at the end", final.length === 0],
   ];
-  for (const [what, ok] of checks) {
-    say(`${ok ? "PASS" : "FAIL"} ${what}`);
-    failed ||= !ok;
-  }
-  if (values.json) {
-    console.log(JSON.stringify({
-      seed: SEED,
-      workers: WORKERS,
-      fuzz: {
-        framesSent: fuzzDetector.sent + fuzzRecognizer.sent,
-        seconds: fuzzSeconds,
-        errors: fuzzDetector.errors + fuzzRecognizer.errors,
-        crashes,
-        detector: fuzzDetector,
-        recognizer: fuzzRecognizer,
-        afterFuzz,
-      },
-      load: loadStats,
-      memory: mem,
-      final,
-      passed: !failed,
-    }));
-  }
-} catch (error) {
-  console.error(`stress: ${(error as Error).stack ?? error}`);
-  failed = true;
-} finally {
-  await stack[Symbol.asyncDispose]();
+  for (const [what, ok] of checks) say(`${ok ? "PASS" : "FAIL"} ${what}`);
+  return {
+    seed,
+    workers,
+    fuzz: {
+      framesSent: fuzzDetector.sent + fuzzRecognizer.sent,
+      seconds: fuzzSeconds,
+      errors: fuzzDetector.errors + fuzzRecognizer.errors,
+      crashes,
+      detector: fuzzDetector,
+      recognizer: fuzzRecognizer,
+      afterFuzz,
+    },
+    load: loadStats,
+    memory: mem,
+    final,
+    checks: checks.map(([what, ok]) => ({ what, ok })),
+    passed: checks.every(([, ok]) => ok),
+  };
 }
-Deno.exit(failed ? 1 : 0);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      frames: { type: "string", default: "10000" },
+      requests: { type: "string", default: "3000" },
+      clients: { type: "string", default: "16" },
+      "per-client": { type: "string", default: "100" },
+      workers: { type: "string", default: "1" },
+      seed: { type: "string", default: String(Date.now() % 1_000_000) },
+      datasets: { type: "string" },
+      json: { type: "boolean", default: false },
+    },
+  });
+  const num = (name: keyof typeof values, min: number) => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < min) {
+      console.error(`stress: --${name}: expected an integer >= ${min}, got ${values[name]}`);
+      Deno.exit(64);
+    }
+    return n;
+  };
+  const datasets = values.datasets ?? decodeURIComponent(
+    new URL(Deno.env.get("FACEREC_DATASETS") || "../shared/datasets", ROOT).pathname,
+  );
+  let report: StressReport;
+  try {
+    report = await runStress({
+      frames: num("frames", 0),
+      requests: num("requests", 6),
+      clients: num("clients", 1),
+      perClient: num("per-client", 1),
+      workers: num("workers", 1),
+      seed: num("seed", 0),
+      datasets,
+      say: values.json ? undefined : (line) => console.log(line),
+    });
+  } catch (error) {
+    console.error(`stress: ${(error as Error).stack ?? error}`);
+    Deno.exit(1);
+  }
+  if (values.json) console.log(JSON.stringify(report));
+  Deno.exit(report.passed ? 0 : 1);
+}
+
+if (import.meta.main) await main();

@@ -10,7 +10,9 @@ import type { ServerSettings } from "./server_flags.ts";
 
 /** A started service: something that handles requests and can be closed. */
 export interface RunnableService {
+  /** Answers one request. */
   handle: Handler;
+  /** Stops the service once the server has drained. */
   close(): Promise<void>;
 }
 

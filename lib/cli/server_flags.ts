@@ -69,12 +69,19 @@ export function intFlag(
 
 /** Server settings derived from the flags. */
 export interface ServerSettings {
+  /** `--host`: the address to bind. */
   hostname: string;
+  /** `--port`: 0 asks for a free one. */
   port: number;
+  /** `--workers`: the size of the worker pool. */
   workers: number;
+  /** `--token` or `$FACEREC_TOKEN`: the shared token requests must carry, if any. */
   token: string | undefined;
+  /** `--tls-cert` and `--tls-key`, when both are given. */
   tls: TlsFiles | undefined;
+  /** `--log-level`. */
   logLevel: LogLevel;
+  /** Frame size and timeouts from `--max-frame-mb`, `--idle-timeout` and `--read-timeout`. */
   limits: ServiceLimits;
 }
 

@@ -1,5 +1,6 @@
 /** A command line the program cannot act on; programs exit with status 64 (EX_USAGE). */
 export class UsageError extends Error {
+  /** Always `"UsageError"`. */
   override name = "UsageError";
 }
 

@@ -38,10 +38,12 @@ function num(a: Map<string, string>, key: string, where: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseImglabXml } from "./annotations.ts";
  * const xml = "<images><image file='a.jpg'><box top='1' left='2' width='3' height='4'/></image></images>";
  * const [a] = parseImglabXml(xml);
- * console.assert(a?.file === "a.jpg" && a.boxes[0]?.x === 2 && a.boxes[0]?.y === 1);
+ * assert.equal(a?.file, "a.jpg");
+ * assert.deepEqual(a.boxes, [{ x: 2, y: 1, width: 3, height: 4 }]);
  * ```
  */
 export function parseImglabXml(xml: string): AnnotatedImage[] {
@@ -77,8 +79,9 @@ export async function readImglabXml(path: string | URL): Promise<AnnotatedImage[
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { iou } from "./annotations.ts";
- * console.assert(iou({ x: 0, y: 0, width: 2, height: 2 }, { x: 1, y: 0, width: 2, height: 2 }) === 1 / 3);
+ * assert.equal(iou({ x: 0, y: 0, width: 2, height: 2 }, { x: 1, y: 0, width: 2, height: 2 }), 1 / 3);
  * ```
  */
 export function iou(a: Box, b: Box): number {
@@ -108,11 +111,14 @@ export interface MatchResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { matchDetections } from "./annotations.ts";
  * const truth = [{ x: 0, y: 0, width: 10, height: 10 }];
  * const found = [{ x: 1, y: 1, width: 10, height: 10 }, { x: 50, y: 50, width: 10, height: 10 }];
  * const r = matchDetections(truth, found);
- * console.assert(r.truePositives === 1 && r.falsePositives === 1 && r.falseNegatives === 0);
+ * assert.equal(r.truePositives, 1);
+ * assert.equal(r.falsePositives, 1);
+ * assert.equal(r.falseNegatives, 0);
  * ```
  */
 export function matchDetections(

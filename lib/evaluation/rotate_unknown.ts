@@ -7,7 +7,7 @@ import type { Algorithm, Embedder } from "../recognition/mod.ts";
 import type { Corpus } from "./read_corpus.ts";
 import { splitCorpus } from "./split_corpus.ts";
 import { evaluate, type ThresholdChoice } from "./evaluate.ts";
-import { round } from "./stats.ts";
+import { mean, round } from "./stats.ts";
 
 /** One split of {@link rotateUnknown}. */
 export interface RotatedSplit {
@@ -58,11 +58,9 @@ export function rotateUnknown(
       false_accept_rate: result.false_accept_rate!,
     });
   }
-  const mean = (f: (s: RotatedSplit) => number) =>
-    round(splits.reduce((a, s) => a + f(s), 0) / splits.length, 4);
   return {
     splits,
-    mean_known_accuracy: mean((s) => s.known_accuracy),
-    mean_false_accept_rate: mean((s) => s.false_accept_rate),
+    mean_known_accuracy: round(mean(splits.map((s) => s.known_accuracy)), 4),
+    mean_false_accept_rate: round(mean(splits.map((s) => s.false_accept_rate)), 4),
   };
 }

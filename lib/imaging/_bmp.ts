@@ -220,6 +220,7 @@ function parse(bytes: Uint8Array, withPalette: boolean): BmpInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readBmpHeader } from "./_bmp.ts";
  * const h = new Uint8Array(54);
  * h.set([0x42, 0x4d]);
@@ -227,7 +228,7 @@ function parse(bytes: Uint8Array, withPalette: boolean): BmpInfo {
  * new DataView(h.buffer).setInt32(18, 3, true);
  * new DataView(h.buffer).setInt32(22, -2, true); // top-down
  * new DataView(h.buffer).setUint16(28, 24, true);
- * console.assert(JSON.stringify(readBmpHeader(h)) === '{"width":3,"height":2}');
+ * assert.deepEqual(readBmpHeader(h), { width: 3, height: 2 });
  * ```
  */
 export function readBmpHeader(bytes: Uint8Array): { width: number; height: number } {

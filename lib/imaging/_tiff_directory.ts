@@ -159,6 +159,7 @@ function dimensions(dir: Directory): { width: number; height: number } {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readTiffHeader } from "./_tiff.ts";
  * const t = new Uint8Array(8 + 2 + 2 * 12 + 4);
  * const v = new DataView(t.buffer);
@@ -168,7 +169,7 @@ function dimensions(dir: Directory): { width: number; height: number } {
  * v.setUint16(18, 61, true);
  * v.setUint16(22, 257, true), v.setUint16(24, 4, true), v.setUint32(26, 1, true);
  * v.setUint32(30, 48, true);
- * console.assert(JSON.stringify(readTiffHeader(t)) === '{"width":61,"height":48}');
+ * assert.deepEqual(readTiffHeader(t), { width: 61, height: 48 });
  * ```
  */
 export function readTiffHeader(bytes: Uint8Array): { width: number; height: number } {

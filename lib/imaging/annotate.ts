@@ -10,8 +10,11 @@ import { MatScope } from "./mat_scope.ts";
 
 /** One face to draw: its box, its caption and whether it was recognised. */
 export interface FaceLabel {
+  /** Where the face is, in the image's pixels. */
   box: Box;
+  /** The caption drawn above the box. */
   text: string;
+  /** Recognised (drawn green) or not (red). */
   known: boolean;
 }
 

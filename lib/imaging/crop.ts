@@ -21,9 +21,10 @@ function checkTarget(width: number, height: number): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { clampBox } from "./crop.ts";
  * const b = clampBox({ x: -5, y: 2, width: 20, height: 200 }, 10, 10);
- * console.assert(b.x === 0 && b.width === 10 && b.y === 2 && b.height === 8);
+ * assert.deepEqual(b, { x: 0, y: 2, width: 10, height: 8 });
  * ```
  */
 export function clampBox(box: Box, width: number, height: number): Box {

@@ -36,6 +36,7 @@ export const DEFAULT_DECODE_LIMITS: Readonly<Required<DecodeLimits>> = Object.fr
 
 /** A decoded image and the container it came from. */
 export interface DecodedImage extends RgbaImage {
+  /** The container the bytes were in. */
   readonly format: ImageFormat;
 }
 
@@ -123,11 +124,14 @@ function pnmToRgba(bytes: Uint8Array): RgbaImage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeImage } from "./decode.ts";
  * const pgm = new TextEncoder().encode("P2 2 1 255 0 255\n");
  * const img = decodeImage(pgm);
- * console.assert(img.format === "pnm" && img.width === 2);
- * console.assert(img.data[4] === 255 && img.data[7] === 255);
+ * assert.equal(img.format, "pnm");
+ * assert.equal(img.width, 2);
+ * assert.equal(img.data[4], 255);
+ * assert.equal(img.data[7], 255);
  * ```
  */
 export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): DecodedImage {
@@ -164,9 +168,10 @@ export function decodeImage(bytes: Uint8Array, limits: DecodeLimits = {}): Decod
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { decodeGray } from "./decode.ts";
  * const g = decodeGray(new TextEncoder().encode("P2 2 1 15 0 15\n"));
- * console.assert(g.data[0] === 0 && g.data[1] === 255);
+ * assert.deepEqual([...g.data], [0, 255]);
  * ```
  */
 export function decodeGray(bytes: Uint8Array, limits: DecodeLimits = {}): GrayImage {

@@ -23,9 +23,10 @@ function checkRgba(img: RgbaImage): void {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodePng } from "./encode.ts";
  * const png = encodePng({ width: 1, height: 1, data: new Uint8Array([1, 2, 3, 255]) });
- * console.assert(png[1] === 0x50 && png[2] === 0x4e && png[3] === 0x47);
+ * assert.deepEqual([...png.subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
  * ```
  */
 export function encodePng(img: RgbaImage): Uint8Array {
@@ -95,9 +96,10 @@ export function rgbToRgba(img: RgbImage): RgbaImage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { encodeJpeg } from "./encode.ts";
  * const jpg = encodeJpeg({ width: 8, height: 8, data: new Uint8Array(256).fill(200) }, 80);
- * console.assert(jpg[0] === 0xff && jpg[1] === 0xd8);
+ * assert.deepEqual([...jpg.subarray(0, 2)], [0xff, 0xd8]); // SOI
  * ```
  */
 export function encodeJpeg(img: RgbaImage, quality = 90): Uint8Array {

@@ -15,16 +15,20 @@ export type ImageErrorCode = "unreadable" | "unsupported" | "too_large";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ImageError } from "./errors.ts";
  * const e = new ImageError("unreadable", "expected an image, got 0 bytes");
- * console.assert(e.name === "ImageError" && e.code === "unreadable");
+ * assert.equal(e.name, "ImageError");
+ * assert.equal(e.code, "unreadable");
  * ```
  */
 export class ImageError extends Error {
+  /** Always `"ImageError"`. */
   override readonly name = "ImageError";
   /** Machine-readable reason. */
   readonly code: ImageErrorCode;
 
+  /** An error with reason `code`; `options.cause` keeps the underlying error. */
   constructor(code: ImageErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;

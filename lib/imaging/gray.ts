@@ -19,9 +19,10 @@ const HALF = 1 << (SHIFT - 1);
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toGray } from "./gray.ts";
  * const g = toGray({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) });
- * console.assert(g.data[0] === 76); // (255 * 9798 + 16384) >> 15
+ * assert.equal(g.data[0], 76); // (255 * 9798 + 16384) >> 15
  * ```
  */
 export function toGray(img: RgbaImage): GrayImage {

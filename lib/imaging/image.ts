@@ -5,15 +5,21 @@
 
 /** An 8-bit greyscale image. `data.length === width * height`. */
 export interface GrayImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** One byte per pixel, row-major. */
   readonly data: Uint8Array;
 }
 
 /** An 8-bit RGBA image. `data.length === width * height * 4`. */
 export interface RgbaImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** Four bytes (R, G, B, A) per pixel, row-major. */
   readonly data: Uint8Array;
 }
 
@@ -26,9 +32,13 @@ export interface RgbImage {
 
 /** An axis-aligned box in pixel coordinates of the source image. */
 export interface Box {
+  /** Left edge (column of the first pixel inside). */
   readonly x: number;
+  /** Top edge (row of the first pixel inside). */
   readonly y: number;
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
 }
 

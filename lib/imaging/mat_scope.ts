@@ -11,6 +11,7 @@
 
 /** Anything with an emscripten-style `delete()`. */
 export interface Deletable {
+  /** Frees the object's memory in the WebAssembly heap. */
   delete(): void;
 }
 
@@ -22,8 +23,9 @@ let live = 0;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { liveMatCount } from "./mat_scope.ts";
- * console.assert(liveMatCount() >= 0);
+ * assert.ok(liveMatCount() >= 0);
  * ```
  */
 export function liveMatCount(): number {
@@ -36,14 +38,15 @@ export function liveMatCount(): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MatScope, liveMatCount } from "./mat_scope.ts";
  * const before = liveMatCount();
  * {
  *   using scope = new MatScope();
  *   scope.track({ delete() {} });
- *   console.assert(liveMatCount() === before + 1);
+ *   assert.equal(liveMatCount(), before + 1);
  * }
- * console.assert(liveMatCount() === before);
+ * assert.equal(liveMatCount(), before);
  * ```
  */
 export class MatScope implements Disposable {

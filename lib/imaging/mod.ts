@@ -12,3 +12,5 @@ export * from "./gray.ts";
 export * from "./image.ts";
 export * from "./mat_scope.ts";
 export * from "./probe.ts";
+/** The OpenCV.js module type that `annotate`, `cropAndResize` and `resizeGray` take. */
+export type { CV } from "../../wasm/opencv.ts";

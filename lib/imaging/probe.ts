@@ -7,8 +7,11 @@ import type { ImageFormat } from "./image.ts";
 
 /** What {@link probeImage} learns from a header. */
 export interface ImageInfo {
+  /** The container format. */
   format: ImageFormat;
+  /** Width in pixels, as the header declares it. */
   width: number;
+  /** Height in pixels, as the header declares it. */
   height: number;
 }
 
@@ -22,10 +25,11 @@ export interface ImageInfo {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { probeImage } from "./probe.ts";
  * const gif = new Uint8Array([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 3, 0, 2, 0]);
  * const info = probeImage(gif);
- * console.assert(info.format === "gif" && info.width === 3 && info.height === 2);
+ * assert.deepEqual(info, { format: "gif", width: 3, height: 2 });
  * ```
  */
 export function probeImage(bytes: Uint8Array): ImageInfo {

@@ -14,9 +14,11 @@ import type { FaceImage } from "./recognizer.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stratifiedSample } from "./_sampling.ts";
  * const picks = stratifiedSample([1, 2, 1, 2, 1, 2], 2);
- * console.assert(picks.length === 2 && picks[0] !== picks[1]);
+ * assert.equal(picks.length, 2);
+ * assert.notEqual(picks[0], picks[1]);
  * ```
  */
 export function stratifiedSample(labels: readonly number[], count: number): number[] {

@@ -11,9 +11,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { chiSquareAlt } from "./chi_square.ts";
  * // bins: (1-0)^2/1 + (0-1)^2/1 + 0 = 2, doubled
- * console.assert(chiSquareAlt([1, 0, 2], [0, 1, 2]) === 4);
+ * assert.equal(chiSquareAlt([1, 0, 2], [0, 1, 2]), 4);
  * ```
  */
 export function chiSquareAlt(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -18,8 +18,9 @@ const TABLE = (() => {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { crc32 } from "./crc32.ts";
- * console.assert(crc32(new TextEncoder().encode("123456789")) === 0xcbf43926);
+ * assert.equal(crc32(new TextEncoder().encode("123456789")), 0xcbf43926);
  * ```
  */
 export function crc32(bytes: Uint8Array): number {

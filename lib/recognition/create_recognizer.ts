@@ -15,8 +15,9 @@ import { DnnRecognizer, type Embedder } from "./dnn.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRecognizer } from "./create_recognizer.ts";
- * console.assert(createRecognizer("lbph").supportsUpdate);
+ * assert.equal(createRecognizer("lbph").supportsUpdate, true);
  * ```
  */
 export function createRecognizer(
@@ -49,10 +50,12 @@ export function createRecognizer(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRecognizer, loadRecognizer } from "./create_recognizer.ts";
  * const r = createRecognizer("eigen");
  * r.train([{ width: 1, height: 2, data: Uint8Array.of(0, 9) }], [4]);
- * console.assert(loadRecognizer(r.save()).predict({ width: 1, height: 2, data: Uint8Array.of(1, 8) })[0]!.label === 4);
+ * const probe = { width: 1, height: 2, data: Uint8Array.of(1, 8) };
+ * assert.equal(loadRecognizer(r.save()).predict(probe)[0]?.label, 4);
  * ```
  */
 export function loadRecognizer(
@@ -82,11 +85,12 @@ export type SharedModel = SharedLbphModel | SharedSubspaceModel;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { adoptRecognizer, createRecognizer, shareRecognizer } from "./create_recognizer.ts";
  * const r = createRecognizer("eigen");
  * r.train([{ width: 1, height: 2, data: Uint8Array.of(0, 9) }], [4]);
  * const copy = adoptRecognizer(structuredClone(shareRecognizer(r)));
- * console.assert(copy.predict({ width: 1, height: 2, data: Uint8Array.of(1, 8) })[0]!.label === 4);
+ * assert.equal(copy.predict({ width: 1, height: 2, data: Uint8Array.of(1, 8) })[0]?.label, 4);
  * ```
  */
 export function shareRecognizer(recognizer: Recognizer): SharedModel {

@@ -31,11 +31,12 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { EigenfacesRecognizer } from "./eigenfaces.ts";
  * const face = (v: number) => ({ width: 2, height: 2, data: Uint8Array.of(v, v, 0, 255 - v) });
  * const r = new EigenfacesRecognizer();
  * r.train([face(10), face(20), face(200)], [1, 1, 2]);
- * console.assert(r.predict(face(190))[0]!.label === 2);
+ * assert.equal(r.predict(face(190))[0]?.label, 2);
  * ```
  */
 export class EigenfacesRecognizer extends SubspaceRecognizer {

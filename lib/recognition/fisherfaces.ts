@@ -41,6 +41,7 @@ import {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FisherfacesRecognizer } from "./fisherfaces.ts";
  * let seed = 7;
  * const noise = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 9;
@@ -51,7 +52,7 @@ import {
  * });
  * const r = new FisherfacesRecognizer();
  * r.train([face(0), face(0), face(0), face(1), face(1), face(1)], [1, 1, 1, 2, 2, 2]);
- * console.assert(r.predict(face(1))[0]!.label === 2);
+ * assert.equal(r.predict(face(1))[0]?.label, 2);
  * ```
  */
 export class FisherfacesRecognizer extends SubspaceRecognizer {

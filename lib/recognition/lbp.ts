@@ -29,10 +29,11 @@ const f = Math.fround;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lbpCodes } from "./lbp.ts";
  * // Only the right neighbour (bit 0) and the one below (bit 6) are >= the centre.
  * const patch = { width: 3, height: 3, data: Uint8Array.of(1, 1, 1, 1, 5, 9, 1, 7, 1) };
- * console.assert(lbpCodes(patch).codes[0] === 0b1000001);
+ * assert.equal(lbpCodes(patch).codes[0], 0b1000001);
  * ```
  */
 export function lbpCodes(image: FaceImage, radius = 1, neighbors = 8): LbpImage {

@@ -61,6 +61,7 @@ export interface SharedLbphModel {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LbphRecognizer } from "./lbph.ts";
  * const noise = (seed: number) => {
  *   const data = new Uint8Array(40 * 40);
@@ -70,7 +71,7 @@ export interface SharedLbphModel {
  * const r = new LbphRecognizer();
  * r.train([noise(3), noise(5)], [1, 2]);
  * r.update([noise(11)], [3]);
- * console.assert(r.predict(noise(11))[0]!.label === 3);
+ * assert.equal(r.predict(noise(11))[0]?.label, 3);
  * ```
  */
 export class LbphRecognizer implements Recognizer {

@@ -35,12 +35,13 @@ export interface LdaResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lda } from "./lda.ts";
  * import { fromRows } from "./_matrix.ts";
  * const data = fromRows([[0, 0], [1, 2], [2, 1], [6, 0], [7, 2], [8, 1]]);
  * const { eigenvalues, eigenvectors } = lda(data, [0, 0, 0, 1, 1, 1], 0);
- * console.assert(eigenvectors.cols === 1); // two classes: one discriminant
- * console.assert(Math.abs(eigenvalues[0]! - 6) < 1e-12);
+ * assert.equal(eigenvectors.cols, 1); // two classes: one discriminant
+ * assert.ok(Math.abs(eigenvalues[0]! - 6) < 1e-12);
  * ```
  */
 export function lda(data: Matrix, labels: readonly number[], numComponents: number): LdaResult {

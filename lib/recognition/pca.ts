@@ -30,11 +30,13 @@ export interface PcaResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { pca } from "./pca.ts";
  * import { fromRows } from "./_matrix.ts";
  * const { mean, eigenvalues } = pca(fromRows([[0, 0], [2, 0], [0, 2], [2, 2]]), 0);
  * // mean [1, 1]; both axes have variance 1
- * console.assert(mean[0] === 1 && Math.abs(eigenvalues[0]! - 1) < 1e-12);
+ * assert.equal(mean[0], 1);
+ * assert.ok(Math.abs(eigenvalues[0]! - 1) < 1e-12);
  * ```
  */
 export function pca(

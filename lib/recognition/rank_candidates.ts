@@ -12,9 +12,10 @@ import type { Candidate } from "./recognizer.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rankCandidates } from "./rank_candidates.ts";
  * const ranked = rankCandidates(new Float64Array([3, 1, 2]), Int32Array.of(7, 8, 7), 5);
- * console.assert(ranked[0]!.label === 8 && ranked[1]!.distance === 2);
+ * assert.deepEqual(ranked, [{ label: 8, distance: 1 }, { label: 7, distance: 2 }]);
  * ```
  */
 export function rankCandidates(

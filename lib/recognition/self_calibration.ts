@@ -157,6 +157,7 @@ export function selfCalibrate(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { LbphRecognizer } from "./lbph.ts";
  * import { selfCalibratedThreshold } from "./self_calibration.ts";
  * const face = (seed: number) => ({
@@ -169,7 +170,7 @@ export function selfCalibrate(
  * const lbph = new LbphRecognizer();
  * lbph.train(images, labels);
  * const threshold = selfCalibratedThreshold(lbph, images, labels, { targetFar: 0.05 });
- * console.assert(Number.isFinite(threshold) && threshold > 0);
+ * assert.ok(Number.isFinite(threshold) && threshold > 0);
  * ```
  */
 export function selfCalibratedThreshold(

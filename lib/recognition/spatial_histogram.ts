@@ -25,10 +25,13 @@ export interface SpatialHistogram {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { spatialHistogram } from "./spatial_histogram.ts";
  * const lbp = { width: 2, height: 2, codes: Int32Array.of(0, 1, 2, 3) };
  * const { counts } = spatialHistogram(lbp, 4, 2, 2);
- * console.assert(counts[0] === 1 && counts[4 + 1] === 1 && counts[8 + 2] === 1);
+ * assert.equal(counts[0], 1);
+ * assert.equal(counts[4 + 1], 1);
+ * assert.equal(counts[8 + 2], 1);
  * ```
  */
 export function spatialHistogram(

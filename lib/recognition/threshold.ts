@@ -25,9 +25,10 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<Algorithm, number>> = Object.fr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applyThreshold } from "./threshold.ts";
  * const accepted = applyThreshold([{ label: 1, distance: 40 }, { label: 2, distance: 90 }], 70);
- * console.assert(accepted.length === 1 && accepted[0]!.label === 1);
+ * assert.deepEqual(accepted, [{ label: 1, distance: 40 }]);
  * ```
  */
 export function applyThreshold(candidates: readonly Candidate[], threshold: number): Candidate[] {

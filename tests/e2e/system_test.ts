@@ -3,7 +3,7 @@
  * real client code, on images from the shared datasets (tests/_datasets.ts).
  */
 import assert from "node:assert/strict";
-import { startStack } from "../../scripts/lib/services.ts";
+import { startStack } from "../_support/services.ts";
 import { datasetTest } from "../_datasets.ts";
 import { client, DATASETS, orl } from "./_client.ts";
 

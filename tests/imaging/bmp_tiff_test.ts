@@ -117,7 +117,8 @@ Deno.test("readBmpHeader() and readTiffHeader() report an over-large declared si
   new DataView(bmp.buffer, bmp.byteOffset).setInt32(22, -100000, true);
   const started = performance.now();
   assert.deepEqual(readBmpHeader(bmp), { width: 100000, height: 100000 });
-  assert.ok(performance.now() - started < 50, "the header reader must not touch pixels");
+  // Allocating 10 gigapixels would fail or take seconds; the bound allows a loaded machine.
+  assert.ok(performance.now() - started < 1000, "the header reader must not touch pixels");
   expectImageError(() => decodeBmpGray(bmp), "unreadable"); // no pixel data: refused first
   const tif = load("tiff_orientation6.tif"); // little-endian, LONG width and length
   const ifd = new DataView(tif.buffer, tif.byteOffset).getUint32(4, true);

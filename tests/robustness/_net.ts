@@ -43,7 +43,14 @@ export interface Exchange {
 export async function exchange(
   port: number,
   chunks: Uint8Array[],
-  options: { count?: number; gapMs?: number; waitMs?: number; closeAfterWrite?: boolean } = {},
+  options: {
+    count?: number;
+    gapMs?: number;
+    waitMs?: number;
+    closeAfterWrite?: boolean;
+    /** Called after chunk `index` was written. */
+    written?: (index: number) => void;
+  } = {},
 ): Promise<Exchange> {
   const { count = 1, gapMs = 0, waitMs = 10_000 } = options;
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -53,8 +60,9 @@ export async function exchange(
   // Write and read at once: a server that hangs up mid-write has still answered first.
   const writing = (async () => {
     const writer = conn.writable.getWriter();
-    for (const chunk of chunks) {
+    for (const [index, chunk] of chunks.entries()) {
       await writer.write(chunk);
+      options.written?.(index);
       if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
     }
     writer.releaseLock();

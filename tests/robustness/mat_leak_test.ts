@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { HaarDetector } from "../../lib/detection/mod.ts";
-import { cropAndResize, decodeGray, liveMatCount } from "../../lib/imaging/mod.ts";
+import { cropAndResize, decodeGray, ImageError, liveMatCount } from "../../lib/imaging/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../../lib/imaging/image.ts";
 import { loadOpenCV } from "../../wasm/opencv.ts";
 import { pngClaiming, randomBytes } from "./_net.ts";
@@ -17,31 +17,51 @@ Deno.test("decode -> detect -> crop frees every Mat, also when an image is refus
   const { cv } = await loadOpenCV();
   using detector = await HaarDetector.create();
   const heapBytes = () => (cv as unknown as { HEAP8: Int8Array }).HEAP8.length;
-  const inputs = [
-    fixture("bbt/bbt2.jpg"),
-    fixture("orl/s2/1.pgm"),
-    fixture("no_face/HappyFish.jpg"),
-    new Uint8Array(0),
-    randomBytes(1000),
-    pngClaiming(100_000, 100_000),
-    fixture("bbt/bbt2.jpg").subarray(0, 5000),
+  const group = fixture("bbt/bbt2.jpg");
+  // Each input with the faces it must give, or "refused" for an ImageError from the decoder.
+  const inputs: [string, Uint8Array, number | "refused"][] = [
+    ["group photo", group, 5],
+    ["ORL face", fixture("orl/s2/1.pgm"), 1],
+    ["photo without a face", fixture("no_face/HappyFish.jpg"), 0],
+    ["empty", new Uint8Array(0), "refused"],
+    ["random bytes", randomBytes(1000), "refused"],
+    ["PNG claiming 100000x100000", pngClaiming(100_000, 100_000), "refused"],
+    ["truncated JPEG", group.subarray(0, 5000), "refused"],
   ];
-  const analyze = (bytes: Uint8Array) => {
+  /** Faces found and cropped, or "refused"; anything but an ImageError fails the test. */
+  const analyze = (bytes: Uint8Array): number | "refused" => {
+    let gray;
     try {
-      const gray = decodeGray(bytes);
-      for (const box of detector.detect(gray)) {
-        cropAndResize(cv, gray, box, FACE_WIDTH, FACE_HEIGHT);
-      }
-      // A box outside the image fails inside the crop.
-      cropAndResize(cv, gray, { x: -50, y: -50, width: 10, height: 10 }, FACE_WIDTH, FACE_HEIGHT);
-    } catch {
-      // refused inputs are the point of this test
+      gray = decodeGray(bytes);
+    } catch (e) {
+      if (e instanceof ImageError) return "refused";
+      throw e;
     }
+    const boxes = detector.detect(gray);
+    for (const box of boxes) {
+      const face = cropAndResize(cv, gray, box, FACE_WIDTH, FACE_HEIGHT);
+      assert.equal(face.data.length, FACE_WIDTH * FACE_HEIGHT);
+    }
+    // A box outside the image fails inside the crop, after its Mats were made.
+    assert.throws(
+      () =>
+        cropAndResize(cv, gray, { x: -50, y: -50, width: 10, height: 10 }, FACE_WIDTH, FACE_HEIGHT),
+      RangeError,
+    );
+    return boxes.length;
   };
-  for (const bytes of inputs) analyze(bytes); // warm up: the WASM heap settles its size
+  const run = () => inputs.map(([what, bytes]) => [what, analyze(bytes)]);
+  const expected = inputs.map(([what, , outcome]) => [what, outcome]);
+  assert.deepEqual(run(), expected); // also the warm-up: the WASM heap settles its size
   const live = liveMatCount();
   const heap = heapBytes();
-  for (let round = 0; round < 4; round++) for (const bytes of inputs) analyze(bytes);
+  let faces = 0;
+  for (let round = 0; round < 4; round++) {
+    const outcomes = run();
+    assert.deepEqual(outcomes, expected, `round ${round}`);
+    for (const [, n] of outcomes) if (typeof n === "number") faces += n;
+  }
+  assert.equal(faces, 4 * 6, "4 rounds of 5 + 1 faces, every one cropped");
   assert.equal(liveMatCount(), live);
   assert.equal(heapBytes(), heap);
 });

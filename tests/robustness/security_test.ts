@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { datasetTest } from "../_datasets.ts";
 import { parseServerArgs } from "../../lib/cli/server_flags.ts";
-import { startService, startStack } from "../../scripts/lib/services.ts";
+import { startService, startStack } from "../_support/services.ts";
+import { waitFor } from "../_support/wait.ts";
 import { client } from "../e2e/_client.ts";
 import { call, exchange, orlPath } from "./_net.ts";
 import { encodeRequest } from "../../lib/protocol/mod.ts";
@@ -198,9 +199,7 @@ Deno.test("servers bind to 127.0.0.1 by default", async () => {
   ]);
   try {
     // The log line follows the stdout line that startService waits for.
-    for (let i = 0; i < 50 && !/listening address/.test(recognizer.log()); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(() => /listening address/.test(recognizer.log()), "the listening log line");
     assert.match(recognizer.log(), /listening address=127\.0\.0\.1:\d+/);
     const outside = Deno.networkInterfaces().find((i) =>
       i.family === "IPv4" && !i.address.startsWith("127.")

@@ -1,5 +1,6 @@
-// A test worker: echoes, fails, or crashes on request.
+// A test worker: echoes, fails, crashes, busy-waits or holds on request.
 import { serveWorker } from "../../lib/service/worker_host.ts";
+import { HOLD_RELEASED, HOLD_RUNNING } from "./_hold.ts";
 
 serveWorker((config) => {
   const prefix = String((config as { prefix?: string } | null)?.prefix ?? "");
@@ -12,6 +13,15 @@ serveWorker((config) => {
         throw new Error("worker crashed on purpose");
       });
       return new Promise(() => {});
+    }
+    if (j.type === "hold") {
+      // Counts itself in, then blocks (as an OpenCV call would) until the test releases it:
+      // the test sees which jobs run at once without timing anything.
+      const state = (job as { state: Int32Array }).state;
+      Atomics.add(state, HOLD_RUNNING, 1);
+      Atomics.notify(state, HOLD_RUNNING);
+      Atomics.wait(state, HOLD_RELEASED, 0);
+      return self.name;
     }
     if (j.type === "sleep") {
       const until = Date.now() + (j.ms ?? 0);

@@ -83,7 +83,8 @@ datasetTest("RecognizerService answers stats and identify while a retrain runs",
     assert.ok(sawTraining, "stats reported the served models as training while retraining");
     assert.ok(identified >= 1, "identify answered with the previous model during the retrain");
     const slowest = Math.max(...statsMs);
-    assert.ok(slowest < 250, `stats: expected < 250 ms during a retrain, slowest ${slowest} ms`);
+    // Waiting for the retrain would take seconds; the bound leaves room for a loaded machine.
+    assert.ok(slowest < 1000, `stats: expected < 1 s during a retrain, slowest ${slowest} ms`);
 
     // Enrolls are acknowledged before Eigen/Fisher finish; wait for the background retrain.
     let after = await service.handle({ op: "stats" });

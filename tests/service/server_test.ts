@@ -13,6 +13,7 @@ import {
 import { DEFAULT_LIMITS, type ServiceLimits } from "../../lib/service/limits.ts";
 import { createLogger } from "../../lib/service/log.ts";
 import { type Handler, Server } from "../../lib/service/server.ts";
+import { within } from "../_support/wait.ts";
 
 const log = createLogger("test", "silent");
 
@@ -111,14 +112,22 @@ Deno.test("Server refuses a missing or wrong token and accepts the right one", a
 });
 
 Deno.test("Server.close() answers in-flight requests before closing", async () => {
-  const slow: Handler = async () => {
-    await new Promise((r) => setTimeout(r, 300));
+  const inFlight = Promise.withResolvers<void>();
+  const release = Promise.withResolvers<void>();
+  const held: Handler = async () => {
+    inFlight.resolve();
+    await release.promise;
     return { op: "list", status: "ok", people: [] };
   };
-  const server = listen(slow);
+  const server = listen(held);
   const pending = exchange(server.addr.port, [encodeRequest({ op: "list" })]);
-  await new Promise((r) => setTimeout(r, 100));
-  await server.close();
+  await within(inFlight.promise, "the request to reach the handler");
+  let closed = false;
+  const closing = server.close().then(() => closed = true);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(closed, false, "close() returned with a request in flight");
+  release.resolve();
+  await closing;
   await server.close();
   const { replies } = await pending;
   assert.equal(replies[0]?.status, "ok");

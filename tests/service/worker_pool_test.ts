@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { WorkerJobError, WorkerPool } from "../../lib/service/worker_pool.ts";
+import { within } from "../_support/wait.ts";
+
+import { Holds } from "./_hold.ts";
 
 const ECHO = new URL("./_echo_worker.ts", import.meta.url);
 
@@ -16,12 +19,17 @@ Deno.test("WorkerPool.run() returns results and re-creates errors thrown in the 
 
 Deno.test("WorkerPool.run() spreads concurrent jobs over the workers", async () => {
   await using pool = await WorkerPool.start(ECHO, { size: 2, name: "spread" });
-  const started = performance.now();
-  const results = await Promise.all([1, 2, 3, 4].map(() => pool.run({ type: "sleep", ms: 150 })));
-  const elapsed = performance.now() - started;
-  assert.equal(results.length, 4);
-  // Two workers: four 150 ms jobs take about 300 ms, never the 600 ms of one worker.
-  assert.ok(elapsed < 550, `took ${elapsed.toFixed(0)} ms`);
+  const holds = new Holds();
+  const jobs = [1, 2, 3, 4].map(() => pool.run(holds.job()));
+  try {
+    // Two jobs run at once, one per worker; the other two wait for a free one.
+    await holds.started(2);
+    assert.equal(holds.running, 2);
+  } finally {
+    holds.release(); // also on failure: a held worker would keep the pool from closing
+  }
+  assert.deepEqual(await Promise.all(jobs), ["spread", "spread", "spread", "spread"]);
+  assert.equal(holds.running, 4);
 });
 
 Deno.test("WorkerPool replaces a crashed worker and fails only its job", async () => {
@@ -38,10 +46,16 @@ Deno.test("WorkerPool.broadcast() reaches every worker", async () => {
 
 Deno.test("WorkerPool.runOn() targets one worker and run() avoids it while busy", async () => {
   await using pool = await WorkerPool.start(ECHO, { size: 2, name: "turn" });
-  const busy = pool.runOn<string>(0, { type: "sleep", ms: 300 });
-  const t = performance.now();
-  assert.equal(await pool.run({ type: "echo", value: "free" }), "free");
-  assert.ok(performance.now() - t < 200, "the job ran on the idle worker");
+  const holds = new Holds();
+  const busy = pool.runOn<string>(0, holds.job());
+  try {
+    await holds.started(1);
+    // Worker 0 stays held until released, so an answer can only come from worker 1.
+    const free = await within(pool.run({ type: "echo", value: "free" }), "the idle worker");
+    assert.equal(free, "free");
+  } finally {
+    holds.release();
+  }
   assert.equal(await busy, "turn");
   assert.throws(() => pool.runOn(2, { type: "echo", value: 1 }), RangeError);
 });

@@ -1,7 +1,9 @@
 /**
- * Starts the real recognizer and detector as child processes on free ports, for the demo,
- * the end-to-end tests and the benchmarks. Each process prints
- * `NAME listening on HOST:PORT` on stdout once it is ready; that line is awaited.
+ * Starts the real recognizer and detector as child processes on free ports: test support
+ * for the end-to-end and robustness tests, which the demo, the benchmarks and the stress
+ * run use as well (scripts may import tests/_support/, never the reverse; lib/ imports
+ * neither, see scripts/check_layers.ts). Each process prints `NAME listening on HOST:PORT`
+ * on stdout once it is ready; that line is awaited.
  * @module
  */
 
