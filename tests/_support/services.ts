@@ -108,6 +108,8 @@ export async function startStack(
     dataDir?: string;
     workers?: number;
     extraArgs?: string[];
+    /** Flags for the detector only (e.g. `--face-detector haar`). */
+    detectorArgs?: string[];
     env?: Record<string, string>;
   } = {},
 ): Promise<Stack> {
@@ -124,7 +126,7 @@ export async function startStack(
   });
   const detector = await startService(
     "detector",
-    ["--port", "0", "--recognizer", recognizer.address, ...common],
+    ["--port", "0", "--recognizer", recognizer.address, ...common, ...(options.detectorArgs ?? [])],
     { env: options.env },
   );
   const stack: Stack = {

@@ -11,8 +11,10 @@ import { client, DATASETS, orl } from "./_client.ts";
 const PEOPLE = [2, 3, 4, 5, 6];
 const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
 
+// The classic algorithms' regime: Haar crops, as in the parity runs (tests/e2e/dnn_test.ts
+// covers the default, YuNet and dnn).
 datasetTest("the system enrolls, identifies, survives a restart and forgets", async (t) => {
-  await using stack = await startStack({ workers: 1 });
+  await using stack = await startStack({ workers: 1, detectorArgs: ["--face-detector", "haar"] });
   const detector = stack.detector.address;
   const answers = new Map<string, string | null>();
 
