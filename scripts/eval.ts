@@ -33,12 +33,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  type Algorithm,
-  ALGORITHMS,
-  DEFAULT_THRESHOLDS,
-  type Embedder,
-} from "../lib/recognition/mod.ts";
+import { type Algorithm, ALGORITHMS, type Embedder } from "../lib/recognition/mod.ts";
 import {
   DESCRIPTOR_LENGTH,
   DESCRIPTOR_MODEL,
@@ -136,11 +131,12 @@ async function main(): Promise<void> {
   for (const algorithm of algorithms) {
     const corpus = algorithm === "dnn" ? chips! : classic!;
     const data = splitCorpus(corpus, trainPerPerson, unknownPeople);
-    let threshold: ThresholdChoice = mode === "gallery"
+    // Undefined: the service's default (for dnn, by whether the photos are in colour).
+    let threshold: ThresholdChoice | undefined = mode === "gallery"
       ? { targetFar }
       : values.threshold !== undefined
       ? Number(values.threshold)
-      : DEFAULT_THRESHOLDS[algorithm];
+      : undefined;
     const line: Record<string, unknown> = {};
     if (values.calibrate) {
       if (unknownPeople < 1) throw new RangeError("--calibrate: expected --unknown-people N >= 1");

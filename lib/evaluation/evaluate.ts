@@ -6,9 +6,11 @@ import {
   type Algorithm,
   createRecognizer,
   DEFAULT_THRESHOLDS,
+  defaultThreshold,
   EigenfacesRecognizer,
   type Embedder,
   FisherfacesRecognizer,
+  isGreyChip,
   type Recognizer,
 } from "../recognition/mod.ts";
 import { selfCalibrate, type SelfCalibration } from "../recognition/self_calibration.ts";
@@ -78,13 +80,25 @@ function exactRecognizer(algorithm: Algorithm, embedder?: Embedder): Recognizer 
 }
 
 /**
+ * The service's default threshold for this dataset: the algorithm's, except that dnn on a
+ * dataset of greyscale photos gets the greyscale one, as the service decides per photo.
+ */
+function defaultChoice(data: Dataset, algorithm: Algorithm): number {
+  const probes = [...data.test, ...data.unknown];
+  if (algorithm === "dnn" && probes.length > 0 && probes.every((p) => isGreyChip(p.image))) {
+    return defaultThreshold("dnn", probes[0]!.image);
+  }
+  return DEFAULT_THRESHOLDS[algorithm];
+}
+
+/**
  * Trains `algorithm` on the dataset's train split and scores every probe. `dnn` needs an
  * `embedder` and a corpus of aligned chips.
  */
 export function evaluate(
   data: Dataset,
   algorithm: Algorithm,
-  choice: ThresholdChoice = DEFAULT_THRESHOLDS[algorithm],
+  choice: ThresholdChoice = defaultChoice(data, algorithm),
   embedder?: Embedder,
 ): Evaluation {
   const r = exactRecognizer(algorithm, embedder);

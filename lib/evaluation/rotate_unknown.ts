@@ -40,7 +40,7 @@ export function rotateUnknown(
   trainPerPerson: number,
   unknownPeople: number,
   algorithm: Algorithm,
-  choice: ThresholdChoice,
+  choice: ThresholdChoice | undefined,
   embedder?: Embedder,
 ): Rotation {
   const splits: RotatedSplit[] = [];

@@ -30,7 +30,13 @@ export {
   type SharedModel,
   shareRecognizer,
 } from "./create_recognizer.ts";
-export { applyThreshold, DEFAULT_THRESHOLDS } from "./threshold.ts";
+export {
+  applyThreshold,
+  DEFAULT_THRESHOLDS,
+  defaultThreshold,
+  DNN_GREY_THRESHOLD,
+  isGreyChip,
+} from "./threshold.ts";
 export { rankCandidates } from "./rank_candidates.ts";
 export { lbpCodes, type LbpImage } from "./lbp.ts";
 export {

@@ -11,7 +11,7 @@
  */
 import type { Gallery } from "../gallery/mod.ts";
 import type { ModelState, WireChip } from "../protocol/messages.ts";
-import { DEFAULT_THRESHOLDS, DnnRecognizer } from "../recognition/mod.ts";
+import { DEFAULT_THRESHOLDS, DNN_GREY_THRESHOLD, DnnRecognizer } from "../recognition/mod.ts";
 import { DESCRIPTOR_LENGTH, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
 import type { LabelCandidate } from "./model_manager.ts";
 import type { Logger } from "./log.ts";

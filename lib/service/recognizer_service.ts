@@ -18,7 +18,7 @@ import type {
   Response,
   WireFace,
 } from "../protocol/messages.ts";
-import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
+import { defaultThreshold } from "../recognition/mod.ts";
 import { CHIP_SIZE, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
 import { DnnModel } from "./dnn_model.ts";
 import { ServiceError } from "./errors.ts";
@@ -239,11 +239,17 @@ export class RecognizerService implements AsyncDisposable {
       : await this.#models.predict(request.algorithm as ClassicName, faces);
     const { ranked } = predicted;
     // The request's own threshold wins; then the one calibrated on this gallery (Fisher);
-    // then the fixed default (docs/RECOGNITION.md).
-    const threshold = request.threshold ?? predicted.threshold ??
-      DEFAULT_THRESHOLDS[request.algorithm];
+    // then the default, which for dnn depends on whether the photo is in colour
+    // (docs/RECOGNITION.md).
+    const thresholdOf = (face: WireFace) =>
+      request.threshold ?? predicted.threshold ?? defaultThreshold(
+        request.algorithm,
+        face.chip &&
+          { width: face.chip.width, height: face.chip.height, data: face.chip.pixels, channels: 3 },
+      );
     const names = this.#gallery.names();
     const answers: IdentifiedFace[] = faces.map((face, i) => {
+      const threshold = thresholdOf(face);
       // Labels of people forgotten since the served model was trained are skipped.
       const candidates = (ranked[i] ?? []).flatMap((c) => {
         const name = names.get(c.label);
