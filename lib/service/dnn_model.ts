@@ -155,12 +155,14 @@ export class DnnModel {
         message: noChip ?? "nobody is enrolled yet",
       };
     }
+    const greyNote =
+      `threshold ${threshold} for colour photos, ${DNN_GREY_THRESHOLD} for greyscale`;
     return {
       algorithm: "dnn",
       state: "ready",
       faces,
       threshold,
-      ...(noChip ? { message: noChip } : {}),
+      message: noChip ? `${greyNote}; ${noChip}` : greyNote,
     };
   }
 
