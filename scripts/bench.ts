@@ -390,6 +390,7 @@ async function benchScale(config: BenchConfig): Promise<{
   let identities = 0;
   const faceOf = (identity: number, index: number): WireFace =>
     wholeImageFace(syntheticFace(orl, identity, index));
+  };
   try {
     for (const [li, level] of config.scaleLevels.entries()) {
       const wanted = Math.floor(level / 10);
@@ -399,7 +400,10 @@ async function benchScale(config: BenchConfig): Promise<{
         for (; identities < wanted; identities++) {
           gallery.addFaces(
             `id-${identities}`,
-            Array.from({ length: 10 }, (_, i) => faceOf(identities, i)),
+            Array.from({ length: 10 }, (_, i) => {
+              const { width, height, pixels } = faceOf(identities, i);
+              return { width, height, pixels };
+            }),
           );
         }
       }

@@ -46,12 +46,8 @@ function readHolder(path: string): LockHolder | undefined {
  * twice is safe.
  *
  * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { DirLock } from "./dir_lock.ts";
- * const dir = Deno.makeTempDirSync();
- * using lock = DirLock.acquire(dir);
- * assert.throws(() => DirLock.acquire(dir), /is in use by another recognizer/);
+ * ```ts ignore
+ * using lock = DirLock.acquire(dataDir); // throws, naming the holder, if another runs there
  * ```
  */
 export class DirLock implements Disposable {

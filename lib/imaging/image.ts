@@ -25,8 +25,11 @@ export interface RgbaImage {
 
 /** An 8-bit RGB image (no alpha). `data.length === width * height * 3`. */
 export interface RgbImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** R, G, B per pixel, row-major, no padding. */
   readonly data: Uint8Array;
 }
 

@@ -123,6 +123,8 @@ datasetTest("the system enrolls, identifies, survives a restart and forgets", as
       detector,
       "identify",
       `${DATASETS}bbt/group/bbt1.jpg`,
+      "--algorithm",
+      "lbph",
       "--annotate",
       out,
     );
@@ -139,7 +141,9 @@ datasetTest("the system enrolls, identifies, survives a restart and forgets", as
   await t.step("after a restart the same answers come back without retraining", async () => {
     const recognizer = await stack.restartRecognizer("SIGTERM");
     const { json: stats } = await client(detector, "stats");
+    // dnn has nothing to use: the Haar detector gives no landmarks, so no chips.
     assert.deepEqual(stats.models.map((m: { state: string }) => m.state), [
+      "unavailable",
       "ready",
       "ready",
       "ready",

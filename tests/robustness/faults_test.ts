@@ -27,7 +27,7 @@ const identifyOrl = (person: number, image: number) => ({
 datasetTest(
   "faults: SIGKILL mid-burst loses no acknowledged enrollment; the detector reports and recovers; SIGTERM drains",
   async (t) => {
-    await using stack = await startStack({ workers: 1, extraArgs: ["--query-timeout", "3"] });
+    await using stack = await startStack({ workers: 1, detectorArgs: ["--query-timeout", "3"] });
     const detector = stack.detector;
 
     // Seed two people so identify works before and after the crash.
