@@ -8,7 +8,8 @@
  *                  [--calibrate] [--threshold-mode fixed|gallery] [--target-far F]
  *                  [--rotate] [--json]
  *
- * The command line of lib/evaluation/, which holds the logic. Split: people and file names
+ * `--algorithm` defaults to `dnn`; `all` runs the four. The command line of lib/evaluation/,
+ * which holds the logic. Split: people and file names
  * sorted plainly (by code unit), the first K files of each person train, the rest test.
  * Every file counts, whatever its extension, as in the native tool; one no reader can decode
  * is skipped with a warning (and counted as `unreadable`). Eigen and Fisher train exactly, as
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     args: withDetectValue(Deno.args),
     options: {
       dataset: { type: "string" },
-      algorithm: { type: "string", default: "all" },
+      algorithm: { type: "string", default: "dnn" },
       "train-per-person": { type: "string", default: "5" },
       size: { type: "string", default: "92x112" },
       detect: { type: "string" },
