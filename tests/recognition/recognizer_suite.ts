@@ -15,7 +15,15 @@ import {
 import { syntheticFace, syntheticSet } from "./_synthetic.ts";
 
 /** Registers the shared tests for the recognizer that `make` creates. */
-export function recognizerSuite(name: string, make: () => Recognizer): void {
+export function recognizerSuite(
+  name: string,
+  make: () => Recognizer,
+  options: {
+    /** How a saved model is restored (default `loadRecognizer`; dnn needs its embedder). */
+    load?: (bytes: Uint8Array) => Recognizer;
+  } = {},
+): void {
+  const load = options.load ?? ((bytes: Uint8Array) => loadRecognizer(bytes));
   const trained = () => {
     const r = make();
     const { images, labels } = syntheticSet(3, 3);
@@ -107,7 +115,7 @@ export function recognizerSuite(name: string, make: () => Recognizer): void {
   Deno.test(`${name}: save() and loadRecognizer() round-trip to identical predictions`, () => {
     const r = trained();
     const bytes = r.save();
-    const back = loadRecognizer(bytes);
+    const back = load(bytes);
     assert.equal(back.algorithm, r.algorithm);
     assert.equal(back.sampleCount, r.sampleCount);
     assert.deepEqual(back.imageSize, r.imageSize);
@@ -119,9 +127,9 @@ export function recognizerSuite(name: string, make: () => Recognizer): void {
     const bytes = trained().save();
     const flipped = bytes.slice();
     flipped[bytes.length >> 1] = flipped[bytes.length >> 1]! ^ 0x40;
-    assert.throws(() => loadRecognizer(flipped), ModelFileError);
-    assert.throws(() => loadRecognizer(bytes.subarray(0, bytes.length - 1)), ModelFileError);
-    assert.throws(() => loadRecognizer(new TextEncoder().encode("P5 92 112 255\n")), {
+    assert.throws(() => load(flipped), ModelFileError);
+    assert.throws(() => load(bytes.subarray(0, bytes.length - 1)), ModelFileError);
+    assert.throws(() => load(new TextEncoder().encode("P5 92 112 255\n")), {
       name: "ModelFileError",
       message: /expected magic "FRCM"/,
     });
@@ -149,7 +157,7 @@ export function recognizerSuite(name: string, make: () => Recognizer): void {
       name: "TypeError",
       message: "images[0]: expected 24x28 like the model's images, got 20x20",
     });
-    const back = loadRecognizer(r.save());
+    const back = load(r.save());
     assert.deepEqual(back.predict(probe(3)), r.predict(probe(3)));
   });
 }
