@@ -6,7 +6,13 @@
  */
 
 import { ProtocolError } from "./errors.ts";
-import type { AlgorithmName, ImageOutcome, ModelState } from "./messages.ts";
+import { type AlgorithmName, type ImageOutcome, type ModelState, OPS } from "./messages.ts";
+
+/**
+ * The op ids as error messages name them, `"1..5"` today: derived from {@link OPS}, so the
+ * messages (and the docs' example of one) follow when an op is added.
+ */
+export const OP_ID_RANGE = `${Math.min(...Object.values(OPS))}..${Math.max(...Object.values(OPS))}`;
 
 /** Algorithm ids (tag `algorithm`). */
 export const ALGORITHM_IDS = {

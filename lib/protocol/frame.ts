@@ -44,48 +44,76 @@ function hex(value: number, digits: number): string {
 }
 
 /**
+ * Checks the header bytes that have arrived so far, each as soon as it is in: the magic
+ * once 2 bytes are in, the version at 3, the flags at 6. A peer that is not speaking this
+ * protocol is refused without waiting for the rest of a header it may never send.
+ *
+ * @throws {ProtocolError} (fatal, `badRequest`) on a bad magic or version, without an op
+ * (the kind byte means nothing then), or on non-zero flags, with the op of the kind byte.
+ */
+export function checkHeaderStart(bytes: Uint8Array, filled: number): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, Math.min(filled, HEADER_BYTES));
+  if (filled >= 2) {
+    const magic = view.getUint16(0);
+    if (magic !== MAGIC) {
+      throw new ProtocolError(
+        `bad magic ${hex(magic, 4)}, expected ${hex(MAGIC, 4)} ("FR"); not a facerec peer?`,
+        { fatal: true },
+      );
+    }
+  }
+  if (filled >= 3) {
+    const version = view.getUint8(2);
+    if (version !== PROTOCOL_VERSION) {
+      throw new ProtocolError(
+        `unsupported protocol version ${version}, expected ${PROTOCOL_VERSION}`,
+        { fatal: true },
+      );
+    }
+  }
+  if (filled >= 6) {
+    const flags = view.getUint16(4);
+    if (flags !== 0) {
+      throw new ProtocolError(`unknown header flags ${hex(flags, 4)}, expected 0x0000`, {
+        fatal: true,
+        op: view.getUint8(3) & ~RESPONSE_BIT,
+      });
+    }
+  }
+}
+
+/**
+ * The op of a frame whose first `filled` header bytes are in and passed
+ * {@link checkHeaderStart}: the kind byte without the response bit, once it has arrived
+ * behind a good magic and version; `undefined` before that. Error replies about the frame
+ * carry it (docs/PROTOCOL.md §5.8).
+ */
+export function opOfHeaderStart(bytes: Uint8Array, filled: number): number | undefined {
+  return filled >= 4 ? bytes[3]! & ~RESPONSE_BIT : undefined;
+}
+
+/**
  * Checks the first {@link HEADER_BYTES} of `bytes` and bounds the declared body length.
  * Every failure is fatal: once a header is wrong, frame boundaries are lost.
  *
  * @throws {ProtocolError} on a bad magic, version or flags (`badRequest`), or a body over
- * `limits.maxBodyBytes` (`tooLarge`).
+ * `limits.maxBodyBytes` (`tooLarge`), checked in that order.
  */
 export function readHeader(bytes: Uint8Array, limits: Limits): FrameHeader {
+  checkHeaderStart(bytes, bytes.length);
   if (bytes.length < HEADER_BYTES) {
     throw new ProtocolError(
       `truncated frame header: expected ${HEADER_BYTES} bytes, got ${bytes.length}`,
-      { fatal: true },
+      { fatal: true, op: opOfHeaderStart(bytes, bytes.length) },
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
-  const magic = view.getUint16(0);
-  if (magic !== MAGIC) {
-    throw new ProtocolError(
-      `bad magic ${hex(magic, 4)}, expected ${hex(MAGIC, 4)} ("FR"); not a facerec peer?`,
-      { fatal: true },
-    );
-  }
-  const version = view.getUint8(2);
-  if (version !== PROTOCOL_VERSION) {
-    throw new ProtocolError(
-      `unsupported protocol version ${version}, expected ${PROTOCOL_VERSION}`,
-      { fatal: true },
-    );
-  }
   const kind = view.getUint8(3);
-  const op = kind & ~RESPONSE_BIT;
-  const flags = view.getUint16(4);
-  if (flags !== 0) {
-    throw new ProtocolError(`unknown header flags ${hex(flags, 4)}, expected 0x0000`, {
-      fatal: true,
-      op,
-    });
-  }
   const bodyLength = view.getUint32(6);
   if (bodyLength > limits.maxBodyBytes) {
     throw new ProtocolError(
       `frame body of ${bodyLength} bytes exceeds the limit of ${limits.maxBodyBytes}`,
-      { status: "tooLarge", fatal: true, op },
+      { status: "tooLarge", fatal: true, op: kind & ~RESPONSE_BIT },
     );
   }
   return { kind, bodyLength };

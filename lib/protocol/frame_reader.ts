@@ -6,7 +6,13 @@
  */
 
 import { ProtocolError } from "./errors.ts";
-import { type Frame, HEADER_BYTES, readHeader, RESPONSE_BIT } from "./frame.ts";
+import {
+  checkHeaderStart,
+  type Frame,
+  HEADER_BYTES,
+  opOfHeaderStart,
+  readHeader,
+} from "./frame.ts";
 import { type CodecOptions, type Limits, resolveLimits } from "./limits.ts";
 
 /** Bodies grow from here, so a header that lies about its length costs little memory. */
@@ -15,9 +21,10 @@ const INITIAL_BODY_CAPACITY = 64 * 1024;
 /**
  * Splits a byte stream into frames.
  *
- * The declared body length is checked against `maxBodyBytes` as soon as the 10 header
- * bytes are in, before any body memory is taken; the body buffer then grows with the bytes
- * that actually arrive. After any error the reader is poisoned and rethrows it.
+ * Each header byte is checked as soon as it arrives (magic, version, flags), and the
+ * declared body length is checked against `maxBodyBytes` as soon as the 10 header bytes are
+ * in, before any body memory is taken; the body buffer then grows with the bytes that
+ * actually arrive. After any error the reader is poisoned and rethrows it.
  *
  * @example Feed chunks, then tell a clean end from a cut
  * ```ts
@@ -55,6 +62,15 @@ export class FrameReader {
   }
 
   /**
+   * The op id of the incomplete frame (its kind byte without the response bit), once that
+   * byte has arrived behind a good magic and version; `undefined` otherwise. An error reply
+   * about the frame (a timeout, a cut) carries it.
+   */
+  get pendingOp(): number | undefined {
+    return opOfHeaderStart(this.#header, this.#headerFill);
+  }
+
+  /**
    * Takes the next bytes of the stream and returns the frames they complete, in order.
    * The reader copies what it keeps, so the caller may reuse `chunk`.
    *
@@ -73,7 +89,10 @@ export class FrameReader {
           this.#header.set(chunk.subarray(offset, offset + take), this.#headerFill);
           this.#headerFill += take;
           offset += take;
-          if (this.#headerFill < HEADER_BYTES) break;
+          if (this.#headerFill < HEADER_BYTES) {
+            checkHeaderStart(this.#header, this.#headerFill);
+            break;
+          }
           const { kind, bodyLength } = readHeader(this.#header, this.#limits);
           this.#kind = kind;
           this.#bodyLength = bodyLength;
@@ -110,7 +129,7 @@ export class FrameReader {
     if (this.#error !== undefined) throw this.#error;
     this.#ended = true;
     if (this.#headerFill === 0) return;
-    const op = this.#bodyLength < 0 ? undefined : this.#kind & ~RESPONSE_BIT;
+    const op = this.pendingOp;
     const detail = this.#bodyLength < 0
       ? `${this.#headerFill} of ${HEADER_BYTES} header bytes`
       : `${this.#bodyFill} of ${this.#bodyLength} body bytes`;

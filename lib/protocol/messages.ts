@@ -128,7 +128,7 @@ export interface IdentifyRequest {
   op: "identify";
   token?: string;
   algorithm: AlgorithmName;
-  /** Overrides the algorithm's calibrated unknown threshold. */
+  /** Overrides the algorithm's calibrated unknown threshold; a distance, so >= 0. */
   threshold?: number;
   /** client -> detector: exactly one image */
   images?: WireImage[];
@@ -193,7 +193,9 @@ export interface ModelState {
   message?: string;
   /**
    * The unknown-face threshold identify applies when the request gives none: calibrated on
-   * the gallery this model was trained on (Fisherfaces), or the algorithm's default.
+   * the gallery this model was trained on (Fisherfaces), or the algorithm's default. Present
+   * whenever a model is served (ready, stale, or training with a previous model), absent
+   * when there is none (untrained, unavailable).
    */
   threshold?: number;
 }
@@ -216,12 +218,15 @@ export interface IdentifiedFace {
   score?: number;
   /** Five landmarks in source-image pixels, when the detector gives them. */
   landmarks?: WireLandmarks;
-  /** null when the best distance is over the threshold (unknown). */
+  /** null (unknown) unless the best distance is strictly below the threshold. */
   name: string | null;
   distance: number;
   algorithm: AlgorithmName;
   threshold: number;
-  /** Nearest people, best first (including those over the threshold). */
+  /**
+   * Nearest people, best first, one per person, at most 5 from the reference recognizer
+   * (including those at or over the threshold).
+   */
   candidates: { name: string; distance: number }[];
 }
 
@@ -230,7 +235,10 @@ export interface IdentifyResponse {
   status: "ok";
   /** Empty when no face was found. */
   faces: IdentifiedFace[];
-  /** Source image size, so a client can place the boxes. */
+  /**
+   * Source image size, so a client can place the boxes; 0 from the recognizer, which never
+   * sees the image (the detector fills them in).
+   */
   imageWidth: number;
   imageHeight: number;
   /** When no face was found: the image, returned to the user unchanged. */

@@ -17,7 +17,7 @@ import {
   readImage,
 } from "./_containers.ts";
 import { FieldGroup, type GroupSpec } from "./_field_group.ts";
-import { encodeId, nameOfId } from "./codes.ts";
+import { encodeId, nameOfId, OP_ID_RANGE } from "./codes.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Field } from "./field.ts";
 import { type Frame, HEADER_BYTES, parseFrame, RESPONSE_BIT, writeHeader } from "./frame.ts";
@@ -56,7 +56,8 @@ const REQUEST_SPECS: { readonly [K in Op]: GroupSpec } = {
  * @throws {ProtocolError} `tooLarge` when the request would break a cap of `options`.
  * @throws {TypeError} on an unknown op or algorithm, or a face crop whose pixel count is
  * not `width * height`.
- * @throws {RangeError} on a number outside its wire type (see docs/PROTOCOL.md §3).
+ * @throws {RangeError} on a number outside its wire type (see docs/PROTOCOL.md §3), or a
+ * negative identify threshold.
  *
  * @example
  * ```ts
@@ -79,6 +80,9 @@ export function encodeRequest(request: Request, options?: CodecOptions): Uint8Ar
       fields.push(...(request.faces ?? []).map(faceField));
       break;
     case "identify":
+      if (request.threshold !== undefined && !(request.threshold >= 0)) {
+        throw new RangeError(thresholdProblem(request.threshold));
+      }
       fields.push(algorithmField(request.algorithm));
       fields.push(...optionalField("threshold", request.threshold));
       fields.push(...(request.images ?? []).map(imageField));
@@ -101,9 +105,10 @@ export function encodeRequest(request: Request, options?: CodecOptions): Uint8Ar
  * holding exactly one frame. Byte values (image data, face pixels) are views into the
  * frame, not copies.
  *
- * @throws {ProtocolError} `unknownOperation` for an op id outside 1..5 (its `op` is the
+ * @throws {ProtocolError} `unknownOperation` for an op id not in {@link OPS} (its `op` is the
  * raw id); `badRequest` for a response frame, an unknown, duplicated or missing field, a
- * bad value, an unknown algorithm or a face whose pixel count is not `width * height`;
+ * bad value, an unknown algorithm, a negative threshold or a face whose pixel count is not
+ * `width * height`;
  * `tooLarge` when a cap is exceeded. Body errors are not fatal: the connection is still
  * in sync.
  *
@@ -122,13 +127,13 @@ export function decodeRequest(frame: Frame | Uint8Array, options?: CodecOptions)
   const { kind, body } = frame instanceof Uint8Array ? parseFrame(frame, options) : frame;
   if ((kind & RESPONSE_BIT) !== 0) {
     throw new ProtocolError(
-      `expected a request frame (kind 0x01..0x7f), got response kind 0x${kind.toString(16)}`,
+      `expected a request frame (kind 0x00..0x7f), got response kind 0x${kind.toString(16)}`,
       { op: kind & ~RESPONSE_BIT },
     );
   }
   const op = nameOfId(OPS, kind);
   if (op === undefined) {
-    throw new ProtocolError(`unknown operation id ${kind}, expected 1..5`, {
+    throw new ProtocolError(`unknown operation id ${kind}, expected ${OP_ID_RANGE}`, {
       status: "unknownOperation",
       op: kind,
     });
@@ -157,6 +162,9 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
       };
     case "identify": {
       const threshold = group.optionalNumber("threshold");
+      if (threshold !== undefined && !(threshold >= 0)) {
+        throw new ProtocolError(thresholdProblem(threshold));
+      }
       return {
         op,
         ...base,
@@ -171,6 +179,11 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
     case "stats":
       return { op, ...base };
   }
+}
+
+// A distance is never negative, so neither is a threshold on one (docs/PROTOCOL.md §5.6).
+function thresholdProblem(threshold: number): string {
+  return `threshold: expected a distance >= 0, got ${threshold}`;
 }
 
 function readFlag(group: FieldGroup, name: "largest" | "wait"): boolean {

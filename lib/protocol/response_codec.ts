@@ -19,7 +19,7 @@ import {
   readModel,
 } from "./_containers.ts";
 import { FieldGroup, type GroupSpec } from "./_field_group.ts";
-import { decodeId, encodeId, nameOfId, OUTCOME_IDS } from "./codes.ts";
+import { decodeId, encodeId, nameOfId, OP_ID_RANGE, OUTCOME_IDS } from "./codes.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Field } from "./field.ts";
 import { type Frame, HEADER_BYTES, parseFrame, RESPONSE_BIT, writeHeader } from "./frame.ts";
@@ -162,12 +162,12 @@ export function encodeResponse(response: Response, options?: CodecOptions): Uint
 
 /**
  * Decodes a response from a {@link Frame} or from bytes holding exactly one frame. Byte
- * values are views into the frame, not copies. An error response for an op id outside
- * 1..5 keeps the raw id in `op`.
+ * values are views into the frame, not copies. An error response for an op id that is not
+ * in {@link OPS} keeps the raw id in `op`.
  *
  * @throws {ProtocolError} `badRequest` for a request frame, a missing or unknown status,
  * an unknown, duplicated or missing field, or a bad value; `unknownOperation` for a
- * success response of an op id outside 1..5; `tooLarge` when a cap is exceeded.
+ * success response of an op id not in {@link OPS}; `tooLarge` when a cap is exceeded.
  *
  * @example
  * ```ts
@@ -208,9 +208,10 @@ function decodeBody(opId: number, body: Uint8Array, options?: CodecOptions): Res
     return { op: op ?? opId, status, message: group.string("message") };
   }
   if (op === undefined) {
-    throw new ProtocolError(`unknown operation id ${opId} in a success response, expected 1..5`, {
-      status: "unknownOperation",
-    });
+    throw new ProtocolError(
+      `unknown operation id ${opId} in a success response, expected ${OP_ID_RANGE}`,
+      { status: "unknownOperation" },
+    );
   }
   const group = new FieldGroup(`${op} response`, fields, OK_SPECS[op]);
   switch (op) {

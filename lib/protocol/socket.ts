@@ -35,8 +35,9 @@ export interface ReadFramesOptions extends CodecOptions {
  * early also just releases the lock.
  *
  * @throws {ProtocolError} fatal, from {@link FrameReader} (bad header, over-cap length,
- * cut mid-frame), or with `timeout` set to `"read"` or `"idle"`. Errors of the stream
- * itself (a reset connection) pass through unchanged.
+ * cut mid-frame), or with `timeout` set to `"read"` (with the frame's `op` once its kind
+ * byte is in) or `"idle"`. Errors of the stream itself (a reset connection) pass through
+ * unchanged.
  *
  * @example
  * ```ts
@@ -79,7 +80,7 @@ export async function* readFrames(
           deadline = { at: idleStart + idleTimeoutMs, timeout: "idle", limit: idleTimeoutMs };
         }
       }
-      const result = await readBefore(reader, deadline);
+      const result = await readBefore(reader, deadline, frames.pendingOp);
       if (result.done) {
         frames.end();
         return;
@@ -100,6 +101,7 @@ export async function* readFrames(
 function readBefore(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   deadline: { at: number; timeout: "read" | "idle"; limit: number } | undefined,
+  op: number | undefined,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const read = reader.read();
   if (deadline === undefined) return read;
@@ -110,7 +112,7 @@ function readBefore(
       const what = deadline.timeout === "read"
         ? `frame not complete ${deadline.limit} ms after its first byte`
         : `no frame started within the idle timeout of ${deadline.limit} ms`;
-      reject(new ProtocolError(what, { fatal: true, timeout: deadline.timeout }));
+      reject(new ProtocolError(what, { fatal: true, timeout: deadline.timeout, op }));
     }, Math.max(0, deadline.at - Date.now()));
     read.then(
       (result) => {

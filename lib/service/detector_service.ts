@@ -91,6 +91,12 @@ export class DetectorService implements AsyncDisposable {
 
   /** Answers one request. */
   handle = (request: Request): Promise<Response> => {
+    // Crops come from this detector only: a client's would skip detection (PROTOCOL.md §11).
+    if ("faces" in request && request.faces) {
+      const why =
+        `${request.op}: the detector expects images, not face crops (FACE is for the recognizer)`;
+      return Promise.reject(new ServiceError("badRequest", why));
+    }
     switch (request.op) {
       case "enroll":
         return this.#enroll(request);

@@ -235,7 +235,10 @@ export class ModelManager {
   }
 
   #kick(lane: Lane): void {
-    if (lane.loop || this.#closed) return;
+    // Nothing to train: return here, as a loop that never awaits would run its `finally`
+    // before `lane.loop` is assigned, leaving the lane marked busy forever (an enroll of
+    // duplicates only, e.g. a resent one, kicks an up-to-date lane).
+    if (lane.loop || this.#closed || lane.trainedGeneration >= this.#gallery.generation()) return;
     lane.loop = (async () => {
       try {
         while (!this.#closed && lane.trainedGeneration < this.#gallery.generation()) {

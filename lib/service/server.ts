@@ -8,6 +8,12 @@
  * - A shared token, when configured, is checked in constant time on every request.
  * - `close()` stops accepting, lets in-flight requests finish and be answered, then closes
  *   every connection (the SIGTERM path).
+ * - Bytes that break the framing are answered, when the socket still takes bytes, before
+ *   the connection is closed: after a bad header, a read timeout, or a peer that half-closed
+ *   inside a frame (docs/PROTOCOL.md §8).
+ *
+ * The loop runs on any {@link ServerListener}: {@link Server.listen} adapts a TCP or TLS
+ * listener, and tests pass an in-memory one to {@link Server.serve}.
  *
  * @module
  */
@@ -17,6 +23,7 @@ import {
   type Frame,
   ProtocolError,
   readFrames,
+  RESPONSE_BIT,
   toErrorResponse,
   writeFrame,
 } from "../protocol/mod.ts";
@@ -32,14 +39,39 @@ export interface TlsFiles {
   key: string;
 }
 
-/** Options of {@link Server.listen}. */
-export interface ServerOptions {
-  hostname: string;
-  port: number;
-  tls?: TlsFiles;
+/** Options of {@link Server.serve}: what every connection is held to. */
+export interface ServeOptions {
+  /** Shared secret every request must carry; unset or empty: none is asked for. */
   token?: string;
   limits: ServiceLimits;
   log: Logger;
+}
+
+/** Options of {@link Server.listen}. */
+export interface ServerOptions extends ServeOptions {
+  hostname: string;
+  port: number;
+  tls?: TlsFiles;
+}
+
+/** One accepted connection as the server uses it. */
+export interface ServerConnection {
+  /** Bytes from the peer; it ends when the peer half-closes, without closing the socket. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Bytes to the peer. */
+  readonly writable: WritableStream<Uint8Array>;
+  /** Who is on the other end, for logs. */
+  readonly peer: string;
+  /** Closes both directions. Safe to call twice. */
+  close(): void;
+}
+
+/** Where a server's connections come from: a TCP or TLS listener, or an in-memory one. */
+export interface ServerListener {
+  readonly addr: Deno.NetAddr;
+  /** The next connection; rejects once the listener is closed. */
+  accept(): Promise<ServerConnection>;
+  close(): void;
 }
 
 /** Answers one decoded request. Thrown errors become error responses. */
@@ -47,16 +79,16 @@ export type Handler = (request: Request) => Promise<Response>;
 
 /** A listening service. Supports `await using`; closing twice is safe. */
 export class Server implements AsyncDisposable {
-  readonly #listener: Deno.Listener;
-  readonly #options: ServerOptions;
+  readonly #listener: ServerListener;
+  readonly #options: ServeOptions;
   readonly #handler: Handler;
-  readonly #connections = new Set<Deno.Conn>();
+  readonly #connections = new Set<ServerConnection>();
   readonly #busy = new Set<Promise<unknown>>();
   readonly #checkToken: (given: string | undefined) => boolean;
   #closing: Promise<void> | undefined;
   #acceptLoop: Promise<void>;
 
-  private constructor(listener: Deno.Listener, options: ServerOptions, handler: Handler) {
+  private constructor(listener: ServerListener, options: ServeOptions, handler: Handler) {
     this.#listener = listener;
     this.#options = options;
     this.#handler = handler;
@@ -64,7 +96,7 @@ export class Server implements AsyncDisposable {
     this.#acceptLoop = this.#accept();
   }
 
-  /** Starts listening. Port 0 picks a free port; read it from {@link addr}. */
+  /** Starts listening on TCP (or TLS). Port 0 picks a free port; read it from {@link addr}. */
   static listen(options: ServerOptions, handler: Handler): Server {
     const listener = options.tls
       ? Deno.listenTls({
@@ -74,18 +106,23 @@ export class Server implements AsyncDisposable {
         key: options.tls.key,
       })
       : Deno.listen({ hostname: options.hostname, port: options.port });
+    return new Server(socketListener(listener), options, handler);
+  }
+
+  /** Serves the connections of any listener, such as an in-memory one in tests. */
+  static serve(listener: ServerListener, options: ServeOptions, handler: Handler): Server {
     return new Server(listener, options, handler);
   }
 
   /** The bound address. */
   get addr(): Deno.NetAddr {
-    return this.#listener.addr as Deno.NetAddr;
+    return this.#listener.addr;
   }
 
   async #accept(): Promise<void> {
     const { log, limits } = this.#options;
     while (!this.#closing) {
-      let conn: Deno.Conn;
+      let conn: ServerConnection;
       try {
         conn = await this.#listener.accept();
       } catch (error) {
@@ -93,27 +130,22 @@ export class Server implements AsyncDisposable {
         log.warn("accept failed", { error });
         continue;
       }
-      const remote = conn.remoteAddr as Deno.NetAddr;
-      const peer = `${remote.hostname}:${remote.port}`;
       if (this.#connections.size >= limits.maxConnections) {
-        log.warn("connection refused: too many connections", { peer });
+        log.warn("connection refused: too many connections", { peer: conn.peer });
         conn.close();
         continue;
       }
       this.#connections.add(conn);
-      this.#serve(conn, peer).finally(() => {
+      this.#serve(conn).finally(() => {
         this.#connections.delete(conn);
-        try {
-          conn.close();
-        } catch {
-          // already closed
-        }
+        conn.close();
       });
     }
   }
 
-  async #serve(conn: Deno.Conn, peer: string): Promise<void> {
+  async #serve(conn: ServerConnection): Promise<void> {
     const { log, limits } = this.#options;
+    const { peer } = conn;
     const writer = conn.writable.getWriter();
     try {
       const frames = readFrames(conn.readable, {
@@ -139,7 +171,9 @@ export class Server implements AsyncDisposable {
         const idle = error.timeout === "idle";
         if (idle) log.debug("idle connection closed", { peer });
         else log.warn("connection dropped: bad framing", { peer, error });
-        // Tell the peer why, if the socket still takes bytes; the stream is now unusable.
+        // Tell the peer why, if the socket still takes bytes (a peer that half-closed still
+        // reads); the stream is now unusable. An idle peer started no frame: nothing to
+        // answer. The reply's kind carries the op once the header got that far (§5.8).
         if (!idle) {
           const reply = encodeResponse(toErrorResponse(error));
           await writeWithin(writer, reply, limits.frameTimeoutMs).catch(() => {});
@@ -160,11 +194,11 @@ export class Server implements AsyncDisposable {
     } catch (error) {
       log.warn("bad request", { peer, error });
       // The decoder throws only ProtocolError for bad bytes; anything else is our bug, and
-      // still gets a reply (op 0: "could not read the op").
+      // still gets a reply, in the frame's own kind like every other (§5.8).
       return encodeResponse(
         error instanceof ProtocolError
           ? toErrorResponse(error, frame.kind)
-          : errorResponse(0, error),
+          : errorResponse(frame.kind & ~RESPONSE_BIT, error),
       );
     }
     if (!this.#checkToken(request.token)) {
@@ -205,13 +239,7 @@ export class Server implements AsyncDisposable {
       await Promise.allSettled([...this.#busy]);
       // Let the last replies flush before the sockets go.
       await new Promise((r) => setTimeout(r, 10));
-      for (const conn of this.#connections) {
-        try {
-          conn.close();
-        } catch {
-          // already closed
-        }
-      }
+      for (const conn of this.#connections) conn.close();
     })();
     return this.#closing;
   }
@@ -246,6 +274,48 @@ async function writeWithin(
     clearTimeout(timer);
   }
 }
+
+/** A TCP or TLS listener as a {@link ServerListener}. */
+function socketListener(listener: Deno.Listener): ServerListener {
+  return {
+    addr: listener.addr as Deno.NetAddr,
+    accept: async () => socketConnection(await listener.accept()),
+    close: () => listener.close(),
+  };
+}
+
+/**
+ * A socket as a {@link ServerConnection}. Its bytes are read with `conn.read()` rather than
+ * through `conn.readable`, which closes the whole socket when the peer half-closes: the
+ * server could then not answer a peer that stopped sending inside a frame and is waiting
+ * for the reason (docs/PROTOCOL.md §8).
+ */
+function socketConnection(conn: Deno.Conn): ServerConnection {
+  const remote = conn.remoteAddr as Deno.NetAddr;
+  const readable = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const chunk = new Uint8Array(READ_CHUNK_BYTES);
+      const n = await conn.read(chunk);
+      if (n === null) controller.close();
+      else controller.enqueue(chunk.subarray(0, n));
+    },
+  }, { highWaterMark: 0 });
+  return {
+    readable,
+    writable: conn.writable,
+    peer: `${remote.hostname}:${remote.port}`,
+    close() {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    },
+  };
+}
+
+/** Bytes asked of the socket per read, as `Deno.Conn.readable` does. */
+const READ_CHUNK_BYTES = 64 * 1024;
 
 function isDisconnect(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset ||

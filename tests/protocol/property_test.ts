@@ -26,6 +26,8 @@ const text = fc.string({ unit: "binary", maxLength: 12 });
 const u32 = fc.integer({ min: 0, max: 0xffff_ffff });
 const i32 = fc.integer({ min: -0x8000_0000, max: 0x7fff_ffff });
 const f64 = fc.double({ noNaN: true, noDefaultInfinity: true });
+// An identify threshold is a distance: never negative (-0 included, as -0 >= 0).
+const distance = fc.double({ min: -0, noNaN: true, noDefaultInfinity: true });
 const blob = fc.uint8Array({ maxLength: 24 });
 const algorithm = fc.constantFrom("eigen", "fisher", "lbph" as const);
 const list = <T>(item: fc.Arbitrary<T>) => fc.array(item, { maxLength: 3 });
@@ -74,7 +76,7 @@ const request: fc.Arbitrary<Request> = fc.oneof(
     op: fc.constant("identify" as const),
     token: text,
     algorithm,
-    threshold: f64,
+    threshold: distance,
     images: nonEmpty(image),
     faces: nonEmpty(face),
   }, { requiredKeys: ["op", "algorithm"], noNullPrototype: true }),

@@ -12,6 +12,11 @@ import {
   type Request,
   type Response,
 } from "../../lib/protocol/mod.ts";
+import { OP_ID_RANGE } from "../../lib/protocol/codes.ts";
+import { DEFAULT_LIMITS as DEFAULT_SERVICE_LIMITS } from "../../lib/service/limits.ts";
+import { createLogger } from "../../lib/service/log.ts";
+import { Server } from "../../lib/service/server.ts";
+import { MemoryListener, readReplies } from "../service/_memory_listener.ts";
 
 const SPEC = await Deno.readTextFile(new URL("../../docs/PROTOCOL.md", import.meta.url));
 
@@ -49,11 +54,34 @@ Deno.test("docs/PROTOCOL.md's list response example is what encodeResponse() wri
   assert.deepEqual(decodeResponse(bytes), response);
 });
 
-Deno.test("docs/PROTOCOL.md's error response example is what encodeResponse() writes", () => {
-  const response: Response = {
+Deno.test("docs/PROTOCOL.md's error response example is what a server sends for op 9", async () => {
+  // From the server itself, so that the page follows the code's wording and op ids.
+  const listener = new MemoryListener();
+  await using _ = Server.serve(listener, {
+    limits: DEFAULT_SERVICE_LIMITS,
+    log: createLogger("test", "silent"),
+  }, () => Promise.reject(new Error("not reached")));
+  const client = listener.connect();
+  await client.write(encodeRequest({ op: "list" }).with(3, 9));
+  const { frames } = await readReplies(client);
+  client.close();
+  const sent = encodeResponse(decodeResponse(frames[0]!));
+  const bytes = example("error-response");
+  assert.deepEqual(bytes, sent);
+  assert.deepEqual(decodeResponse(bytes), {
     op: 9,
     status: "unknownOperation",
-    message: "unknown operation id 9",
-  };
-  assert.deepEqual(encodeResponse(response), example("error-response"));
+    message: `unknown operation id 9, expected ${OP_ID_RANGE}`,
+  });
+  // The prose around the example states its sizes and text (wherever the lines wrap).
+  const section = SPEC.slice(SPEC.indexOf("### 10.3"), SPEC.indexOf("<!-- example: error-response"))
+    .replaceAll(/\s+/g, " ");
+  const message = (decodeResponse(bytes) as { message: string }).message;
+  assert.ok(section.includes(`MESSAGE of ${utf8Length(message)} bytes`), section);
+  assert.ok(section.includes(`${bytes.length} bytes in all`), section);
+  assert.ok(section.includes(`\`${message}\``), section);
 });
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { datasetTest } from "../_datasets.ts";
-import { encodeRequest } from "../../lib/protocol/mod.ts";
+import { encodeRequest, type Request } from "../../lib/protocol/mod.ts";
 import { type ServiceProcess, startStack } from "../_support/services.ts";
 import {
   assertError,
@@ -53,6 +53,66 @@ datasetTest("bad input gets a clear error and neither service falls over", async
       assert.equal(id.op === "identify" && id.faces[0]?.candidates[0]?.name, "orl-2");
     }
   }
+
+  // A flat grey picture: no detector finds a face in it.
+  const blank = concat(utf8("P5\n120 120\n255\n"), new Uint8Array(120 * 120).fill(128));
+
+  await t.step(
+    "a photo with no face before anyone is enrolled: identify ok, enroll creates nobody",
+    async () => {
+      for (const algorithm of ["dnn", "fisher", "lbph"] as const) {
+        const id = await call(detector.address, {
+          op: "identify",
+          algorithm,
+          images: [{ data: blank }],
+        });
+        assert.equal(id.status, "ok", JSON.stringify(id));
+        assert.ok(id.op === "identify");
+        assert.deepEqual([id.faces, id.imageWidth, id.imageHeight], [[], 120, 120]);
+        assert.deepEqual(id.image, blank);
+      }
+      const enroll = await call(detector.address, {
+        op: "enroll",
+        name: "  Nobody Yet\ufeff",
+        images: [{ data: blank }],
+      });
+      assert.equal(enroll.status, "ok", JSON.stringify(enroll));
+      assert.ok(enroll.op === "enroll");
+      assert.deepEqual(
+        [enroll.name, enroll.stored, enroll.personFaces, enroll.models],
+        ["Nobody Yet", 0, 0, []],
+      );
+      assert.equal(enroll.images[0]?.outcome, "no_face");
+      const list = await call(detector.address, { op: "list" });
+      assert.deepEqual(list.op === "list" && list.status === "ok" && list.people, []);
+      await stillServes();
+    },
+  );
+
+  await t.step(
+    "the detector refuses FACE fields from a client, with or without IMAGE",
+    async () => {
+      const face = crop(2, 7);
+      const requests: Request[] = [
+        { op: "enroll", name: "x", faces: [face] },
+        { op: "enroll", name: "x", images: [{ data: orl(2, 7) }], faces: [face] },
+        { op: "identify", algorithm: "lbph", faces: [face] },
+        { op: "identify", algorithm: "lbph", images: [{ data: orl(2, 7) }], faces: [face] },
+      ];
+      for (const request of requests) {
+        const reply = await call(detector.address, request);
+        assertError(reply, "badRequest", /the detector expects images, not face crops/);
+      }
+      // And the recognizer refuses images, as before.
+      const direct = await call(recognizer.address, {
+        op: "identify",
+        algorithm: "lbph",
+        images: [{ data: orl(2, 7) }],
+      });
+      assertError(direct, "badRequest", /expects face crops/);
+      await stillServes();
+    },
+  );
 
   await t.step("identify before anyone is enrolled says notReady, on both hops", async () => {
     const viaDetector = await call(detector.address, {
@@ -263,12 +323,19 @@ datasetTest("bad input gets a clear error and neither service falls over", async
       images: [{ data: orl(2, 9) }],
     });
     for (const service of services) {
-      // Half-closed inside the body: the server hangs up (its socket is gone, so no reply).
+      // Half-closed inside the body: the server says why, then hangs up.
       const half = await exchange(service.port, [whole.subarray(0, 500)], {
         count: 2,
         closeAfterWrite: true,
       });
       assert.equal(half.closed, true);
+      assert.equal(half.replies.length, 1);
+      assert.equal(half.replies[0]?.op, "identify");
+      assertError(
+        half.replies[0],
+        "badRequest",
+        /stream ended inside a frame after 490 of \d+ body/,
+      );
       // Fully closed (reset) inside the header and inside the body.
       for (const cut of [3, 700]) {
         const conn = await Deno.connect({ hostname: "127.0.0.1", port: service.port });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   decodeResponse,
   encodeRequest,
+  type Frame,
   HEADER_BYTES,
   readFrames,
   type Response,
@@ -138,4 +139,25 @@ Deno.test("Server turns a handler's exception into an internal error reply", asy
   await using server = listen(() => Promise.reject(new Error("boom")));
   const { replies } = await exchange(server.addr.port, [encodeRequest({ op: "stats" })]);
   assert.deepEqual(replies[0], { op: "stats", status: "internal", message: "boom" });
+});
+
+Deno.test("Server answers a peer that half-closed inside a frame, over TCP, then closes", async () => {
+  await using server = listen(listHandler);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+  const frame = encodeRequest({ op: "forget", name: "Ada Lovelace" });
+  await conn.write(frame.subarray(0, frame.length - 3));
+  await conn.closeWrite();
+  const replies: Frame[] = [];
+  for await (const reply of readFrames(conn.readable, { idleTimeoutMs: 5000 })) {
+    replies.push(reply);
+  }
+  assert.equal(replies.length, 1);
+  assert.equal(replies[0]?.kind, 0x84);
+  assert.deepEqual(decodeResponse(replies[0]!), {
+    op: "forget",
+    status: "badRequest",
+    message: `stream ended inside a frame after ${frame.length - HEADER_BYTES - 3} of ${
+      frame.length - HEADER_BYTES
+    } body bytes`,
+  });
 });
