@@ -289,7 +289,9 @@ export class RecognizerService implements AsyncDisposable {
   async #forget(name: string): Promise<ForgetResponse> {
     const removed = this.#gallery.forget(name);
     this.#dnn.forgotten(removed.personId);
-    await this.#models.updated(removed.generation);
+    // Unlike an enroll, a forget replies once every model has dropped the person's faces:
+    // "forgotten" should mean gone from the models too, not only unnamed.
+    await this.#models.trained(removed.generation);
     return {
       op: "forget",
       status: "ok",
