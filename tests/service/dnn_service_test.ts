@@ -6,10 +6,8 @@
 import assert from "node:assert/strict";
 import { decodeImage, toGray } from "../../lib/imaging/mod.ts";
 import { cropAndResize } from "../../lib/imaging/crop.ts";
-import type { IdentifyResponse, ModelState, WireFace } from "../../lib/protocol/messages.ts";
-import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
-import { createLogger } from "../../lib/service/log.ts";
-import { RecognizerService } from "../../lib/service/recognizer_service.ts";
+import type { IdentifyResponse, WireFace } from "../../lib/protocol/messages.ts";
+import { modelOf, withRecognizer } from "./_recognizer.ts";
 import { loadOpenCV } from "../../wasm/opencv.ts";
 import { datasetPath, datasetTest } from "../_datasets.ts";
 import { centredChip } from "../recognition/_chips.ts";
@@ -31,18 +29,10 @@ async function lfwFace(person: string, index: number): Promise<WireFace> {
   };
 }
 
-const model = (states: ModelState[], algorithm: string) =>
-  states.find((m) => m.algorithm === algorithm)!;
+const model = modelOf;
 
 datasetTest("RecognizerService enrolls dnn descriptors once and names people by them", async () => {
-  const dataDir = await Deno.makeTempDir({ prefix: "facerec-dnn-" });
-  try {
-    await using service = await RecognizerService.start({
-      dataDir,
-      workers: 1,
-      limits: DEFAULT_LIMITS,
-      log: createLogger("test", "silent"),
-    });
+  await withRecognizer(async (service) => {
     const people = ["Colin_Powell", "Tony_Blair", "Hugo_Chavez"];
     for (const person of people) {
       const faces = await Promise.all([1, 2, 3].map((i) => lfwFace(person, i)));
@@ -99,26 +89,14 @@ datasetTest("RecognizerService enrolls dnn descriptors once and names people by 
     const stats = await service.handle({ op: "stats" });
     assert.ok(stats.op === "stats" && stats.status === "ok");
     assert.equal(model(stats.models, "dnn").faces, 6);
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
+  });
 });
 
 datasetTest(
   "RecognizerService on a gallery from before chips says what dnn cannot use",
   async () => {
-    const dataDir = await Deno.makeTempDir({ prefix: "facerec-dnn-old-" });
-    try {
-      await Deno.copyFile(
-        new URL("../fixtures/gallery/v2.db", import.meta.url),
-        `${dataDir}/gallery.db`,
-      );
-      await using service = await RecognizerService.start({
-        dataDir,
-        workers: 1,
-        limits: DEFAULT_LIMITS,
-        log: createLogger("test", "silent"),
-      });
+    const v2 = new URL("../fixtures/gallery/v2.db", import.meta.url);
+    await withRecognizer(async (service) => {
       const stats = await service.handle({ op: "stats" });
       assert.ok(stats.op === "stats" && stats.status === "ok");
       assert.equal(stats.faces, 5);
@@ -128,13 +106,8 @@ datasetTest(
       assert.match(dnn.message!, /enroll those photos again/);
       // The classic models it stored still serve, without retraining.
       for (const a of ["eigen", "fisher", "lbph"]) {
-        assert.equal(
-          model(stats.models, a).state,
-          "ready",
-        );
+        assert.equal(model(stats.models, a).state, "ready");
       }
-    } finally {
-      await Deno.remove(dataDir, { recursive: true });
-    }
+    }, (dataDir) => Deno.copyFile(v2, `${dataDir}/gallery.db`));
   },
 );

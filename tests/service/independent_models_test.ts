@@ -5,41 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { decodeGray } from "../../lib/imaging/decode.ts";
-import type { ModelState, WireFace } from "../../lib/protocol/messages.ts";
-import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
-import { createLogger } from "../../lib/service/log.ts";
-import { RecognizerService } from "../../lib/service/recognizer_service.ts";
+import type { WireFace } from "../../lib/protocol/messages.ts";
+import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
+import { modelOf, withRecognizer } from "./_recognizer.ts";
 
 const ORL = new URL("../../fixtures/orl/", import.meta.url);
 
 async function orlFace(person: number, index: number): Promise<WireFace> {
-  const gray = decodeGray(await Deno.readFile(new URL(`s${person}/${index}.pgm`, ORL)));
-  return {
-    width: gray.width,
-    height: gray.height,
-    pixels: gray.data,
-    box: { x: 0, y: 0, width: gray.width, height: gray.height },
-    imageIndex: 0,
-  };
+  return wholeImageFace(decodeGray(await Deno.readFile(new URL(`s${person}/${index}.pgm`, ORL))));
 }
 
-const state = (models: ModelState[], algorithm: string) =>
-  models.find((m) => m.algorithm === algorithm)!;
-
-async function withService(body: (service: RecognizerService) => Promise<void>): Promise<void> {
-  const dataDir = await Deno.makeTempDir({ prefix: "facerec-independent-" });
-  try {
-    await using service = await RecognizerService.start({
-      dataDir,
-      workers: 1,
-      limits: DEFAULT_LIMITS,
-      log: createLogger("test", "silent"),
-    });
-    await body(service);
-  } finally {
-    await Deno.remove(dataDir, { recursive: true });
-  }
-}
+const state = modelOf;
+const withService = withRecognizer;
 
 Deno.test("RecognizerService trains LBPH on one photo each of two people while Fisher says why it cannot", async () => {
   await withService(async (service) => {
