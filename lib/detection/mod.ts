@@ -3,6 +3,7 @@
  * boxes), aligns them by their landmarks, plus the ground-truth tooling used to measure it.
  * @module
  */
+export * from "./align.ts";
 export * from "./annotations.ts";
 export * from "./face.ts";
 export * from "./haar.ts";

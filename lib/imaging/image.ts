@@ -17,6 +17,13 @@ export interface RgbaImage {
   readonly data: Uint8Array;
 }
 
+/** An 8-bit RGB image, 3 bytes per pixel. `data.length === width * height * 3`. */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
 /** An axis-aligned box in pixel coordinates of the source image. */
 export interface Box {
   readonly x: number;
