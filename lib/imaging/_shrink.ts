@@ -3,13 +3,16 @@
  * reduced before it is copied onto the OpenCV-WASM heap (which never shrinks: a 6000x4000
  * RGBA copy would keep 96 MB of it for the worker's life).
  *
- * For a whole factor k, averaging k x k blocks is what `cv.resize(..., INTER_AREA)` does.
+ * For a whole factor k, averaging k x k blocks is what `cv.resize(..., INTER_AREA)` does,
+ * and the rounding here is OpenCV's too, so the result is bit-exact: its 2x path rounds
+ * halves up ((sum + 2) >> 2); other factors multiply by the float32 `1 / k²` and round to
+ * nearest, ties to even (`saturate_cast<uchar>(sum * scale)` in resizeAreaFast_).
  * @module
  */
 import type { RgbaImage } from "./image.ts";
 
 /**
- * Averages each k x k block of `img` into one pixel (rounded to nearest). The result is
+ * Averages each k x k block of `img` into one pixel, rounded as OpenCV does. The result is
  * `floor(width / k)` x `floor(height / k)`; the last `width % k` columns and `height % k` rows,
  * fewer than k pixels, are dropped, so output pixel (i, j) covers source pixels
  * [k·i, k·i + k) x [k·j, k·j + k) exactly.
@@ -30,7 +33,17 @@ export function shrinkRgba(img: RgbaImage, k: number): RgbaImage {
   const src = img.data, stride = img.width * 4;
   const out = new Uint8Array(width * height * 4);
   const acc = new Uint32Array(width * 4);
-  const area = k * k, half = area >> 1;
+  const area = k * k;
+  const scale = Math.fround(1 / area);
+  const round = (sum: number) => {
+    if (k === 2) return (sum + 2) >> 2;
+    const v = Math.fround(sum * scale), f = Math.floor(v), d = v - f;
+    return d > 0.5 || (d === 0.5 && (f & 1) === 1) ? f + 1 : f;
+  };
+  // Every possible block sum, rounded once: a table lookup per sample is cheaper than the
+  // float rounding (and the table is small for the factors detection uses).
+  const table = new Uint8Array(255 * area + 1);
+  for (let sum = 0; sum < table.length; sum++) table[sum] = round(sum);
   for (let j = 0; j < height; j++) {
     acc.fill(0);
     for (let r = j * k; r < j * k + k; r++) {
@@ -50,7 +63,7 @@ export function shrinkRgba(img: RgbaImage, k: number): RgbaImage {
       }
     }
     const o = j * width * 4;
-    for (let a = 0; a < width * 4; a++) out[o + a] = ((acc[a]! + half) / area) | 0;
+    for (let a = 0; a < width * 4; a++) out[o + a] = table[acc[a]!]!;
   }
   return { width, height, data: out };
 }
