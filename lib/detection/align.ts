@@ -22,7 +22,7 @@
  * @module
  */
 import { type CV, openCVError } from "../../wasm/opencv.ts";
-import { matBytes } from "../imaging/_mat.ts";
+import { checkPixels, matBytes } from "../imaging/_mat.ts";
 import { type Pixels, pyrDown } from "../imaging/_pyr_down.ts";
 import type { GrayImage, RgbaImage, RgbImage } from "../imaging/image.ts";
 import { MatScope } from "../imaging/mat_scope.ts";
@@ -173,19 +173,6 @@ function checkSize(width: number, height: number): void {
   }
 }
 
-function checkImage(img: { width: number; height: number; data: Uint8Array }, channels: number) {
-  const { width, height, data } = img;
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
-    throw new RangeError(`expected positive integer image dimensions, got ${width}x${height}`);
-  }
-  if (data.length !== width * height * channels) {
-    throw new RangeError(
-      `expected ${width * height * channels} bytes for ${width}x${height}x${channels}, ` +
-        `got ${data.length}`,
-    );
-  }
-}
-
 /**
  * The shared warp. `inChannels` is the layout of `img` (4 RGBA or 1 grey); `outChannels`
  * what to return (3 drops alpha while copying the region, so OpenCV warps 3 channels).
@@ -201,7 +188,7 @@ function warp(
   height: number,
   replicate: boolean,
 ): RgbImage | GrayImage {
-  checkImage(img, inChannels);
+  checkPixels(img, inChannels);
   if (!Array.isArray(landmarks) || landmarks.length !== 5) {
     throw new TypeError(
       `expected 5 landmarks, got ${(landmarks as readonly unknown[] | undefined)?.length}`,

@@ -15,7 +15,7 @@
  * @module
  */
 import { type CV, loadOpenCV, mountAsset, openCVError } from "../../wasm/opencv.ts";
-import { rgbaToMat } from "../imaging/_mat.ts";
+import { checkPixels, rgbaToMat } from "../imaging/_mat.ts";
 import { shrinkRgba } from "../imaging/_shrink.ts";
 import type { Box, RgbaImage } from "../imaging/image.ts";
 import { MatScope } from "../imaging/mat_scope.ts";
@@ -111,17 +111,6 @@ function resolve(options: YunetOptions): Required<YunetOptions> {
   return o;
 }
 
-function checkImage({ width, height, data }: RgbaImage): void {
-  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
-    throw new RangeError(`expected positive integer image dimensions, got ${width}x${height}`);
-  }
-  if (data.length !== width * height * 4) {
-    throw new RangeError(
-      `expected ${width * height * 4} RGBA bytes for ${width}x${height}, got ${data.length}`,
-    );
-  }
-}
-
 interface Candidate {
   box: Box; // float source coordinates, unclipped
   score: number;
@@ -186,7 +175,7 @@ export class YunetDetector implements Disposable {
     const net = this.#net;
     if (!net) throw new Error("YunetDetector.detect() after dispose: expected a live detector");
     const o = resolve(options);
-    checkImage(image);
+    checkPixels(image, 4);
     const cv = this.#cv;
     using scope = new MatScope();
     let candidates: Candidate[] = [];

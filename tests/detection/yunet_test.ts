@@ -334,7 +334,8 @@ Deno.test("YunetDetector.detect() checks its options and input, with expected an
   }
   assert.throws(
     () => detector.detect({ width: 8, height: 8, data: new Uint8Array(255) }),
-    (e: unknown) => e instanceof RangeError && /expected 256 RGBA bytes/.test(e.message),
+    (e: unknown) =>
+      e instanceof RangeError && /expected 256 bytes for 8x8x4, got 255/.test(e.message),
   );
   assert.throws(
     () => detector.detect({ width: 0, height: 8, data: new Uint8Array(0) }),
