@@ -119,7 +119,8 @@ interface Candidate {
 
 /**
  * A loaded YuNet model. Create one per worker and reuse it: loading takes tens of
- * milliseconds, detection about 55 ms on a 250x250 photo and about a second at most,
+ * milliseconds. On a quiet 2-core machine detection took about 55 ms on a 250x250 photo and
+ * 1.1-1.3 s on a 6000x4000 one (about 1.8x a 1000x667 photo), bounded by `maxInputSide`
  * whatever the photo's size (see {@link DEFAULT_YUNET_OPTIONS}).
  *
  * @example
