@@ -1,33 +1,61 @@
 /**
- * Measures where YuNet puts the five landmarks in ORL's 92x112 face crops, averaged over
- * every image it finds a face in: the template `alignGray` warps faces onto, so that the
- * classic algorithms see YuNet faces framed as ORL frames them.
+ * Derives the 92x112 landmark template that `alignGray` warps faces onto: YuNet's five
+ * landmarks averaged over all 400 ORL images (tightly cropped 92x112 faces, the framing the
+ * classic Eigen/Fisher/LBPH benchmarks were built on), then made left-right symmetric about
+ * the crop's vertical centre line (x = 45.5 in pixel-centre coordinates): the eyes and mouth
+ * corners keep their mean heights and mean half-spacings, the nose tip its mean height.
  *
- *   deno run -A scripts/orl_template.ts [ORL_DIR]
+ * Usage: deno run -A scripts/orl_template.ts [ORL_DIR]   (default ../shared/datasets/orl)
+ * Prints the template; lib/detection/align.ts records the result as ORL_TEMPLATE.
  * @module
  */
-import { decodeImage } from "../lib/imaging/mod.ts";
-import { YunetDetector } from "../lib/detection/mod.ts";
+import { YunetDetector } from "../lib/detection/yunet.ts";
+import { decodeImage } from "../lib/imaging/decode.ts";
 
 const dir = Deno.args[0] ?? new URL("../../shared/datasets/orl/", import.meta.url).pathname;
 using detector = await YunetDetector.create();
-const sum = Array.from({ length: 5 }, () => ({ x: 0, y: 0 }));
-let n = 0, missed = 0;
-for (const person of [...Deno.readDirSync(dir)].filter((e) => e.isDirectory)) {
-  for (const file of [...Deno.readDirSync(`${dir}/${person.name}`)].filter((e) => e.isFile)) {
-    const [face] = detector.detect(
-      decodeImage(Deno.readFileSync(`${dir}/${person.name}/${file.name}`)),
-    );
-    if (!face?.landmarks) {
-      missed++;
-      continue;
-    }
+const sum = Array.from({ length: 10 }, () => 0);
+let n = 0, width = 0, height = 0;
+const people = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory).map((e) => e.name).sort();
+for (const person of people) {
+  for (const file of [...Deno.readDirSync(`${dir}/${person}`)].map((e) => e.name).sort()) {
+    const image = decodeImage(Deno.readFileSync(`${dir}/${person}/${file}`));
+    [width, height] = [image.width, image.height];
+    const face = detector.detect(image)[0];
+    if (!face?.landmarks) throw new Error(`${person}/${file}: expected a face, got none`);
     face.landmarks.forEach((p, i) => {
-      sum[i]!.x += p.x;
-      sum[i]!.y += p.y;
+      sum[2 * i] = sum[2 * i]! + p.x;
+      sum[2 * i + 1] = sum[2 * i + 1]! + p.y;
     });
     n++;
   }
 }
-const mean = sum.map((p) => ({ x: +(p.x / n).toFixed(1), y: +(p.y / n).toFixed(1) }));
-console.log(JSON.stringify({ images: n, missed, template: mean }));
+const mean = sum.map((v) => v / n);
+const [ex0, ey0, ex1, ey1, , ny, mx0, my0, mx1, my1] = mean as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+const cx = (width - 1) / 2;
+const eyeHalf = (ex1 - ex0) / 2, mouthHalf = (mx1 - mx0) / 2;
+const eyeY = (ey0 + ey1) / 2, mouthY = (my0 + my1) / 2;
+const round = (v: number) => Math.round(v * 100) / 100;
+console.log(`${n} ORL images, ${width}x${height}`);
+console.log("mean landmarks:", JSON.stringify(mean.map(round)));
+console.log(
+  "symmetric template:",
+  JSON.stringify([
+    { x: round(cx - eyeHalf), y: round(eyeY) },
+    { x: round(cx + eyeHalf), y: round(eyeY) },
+    { x: round(cx), y: round(ny) },
+    { x: round(cx - mouthHalf), y: round(mouthY) },
+    { x: round(cx + mouthHalf), y: round(mouthY) },
+  ]),
+);

@@ -1,11 +1,11 @@
 /**
- * Detection layer: finds faces (YuNet with landmarks, or the Haar cascade), aligns them, and
- * the ground-truth tooling used to measure it.
+ * Detection layer: finds faces (YuNet, with landmarks, by default; or the Haar cascade's
+ * boxes), aligns them by their landmarks, plus the ground-truth tooling used to measure it.
  * @module
  */
+export * from "./align.ts";
 export * from "./annotations.ts";
 export * from "./face.ts";
 export * from "./haar.ts";
-export * from "./yunet.ts";
 export * from "./similarity.ts";
-export * from "./align.ts";
+export * from "./yunet.ts";

@@ -11,7 +11,7 @@ type Mat = InstanceType<CV["Mat"]>;
 
 /** A CV_8UC1 Mat holding a copy of `gray`, owned by `scope`. */
 export function grayToMat(cv: CV, scope: MatScope, gray: GrayImage): Mat {
-  checkSize(gray, 1);
+  checkPixels(gray, 1);
   const mat = scope.track(new cv.Mat(gray.height, gray.width, cv.CV_8UC1));
   mat.data.set(gray.data);
   return mat;
@@ -19,7 +19,7 @@ export function grayToMat(cv: CV, scope: MatScope, gray: GrayImage): Mat {
 
 /** A CV_8UC4 Mat holding a copy of `img`, owned by `scope`. */
 export function rgbaToMat(cv: CV, scope: MatScope, img: RgbaImage): Mat {
-  checkSize(img, 4);
+  checkPixels(img, 4);
   const mat = scope.track(new cv.Mat(img.height, img.width, cv.CV_8UC4));
   mat.data.set(img.data);
   return mat;
@@ -30,7 +30,14 @@ export function matBytes(mat: Mat): Uint8Array {
   return new Uint8Array(mat.data);
 }
 
-function checkSize(img: { width: number; height: number; data: Uint8Array }, channels: number) {
+/**
+ * Throws RangeError unless `img` has positive integer dimensions and exactly
+ * `width * height * channels` bytes.
+ */
+export function checkPixels(
+  img: { width: number; height: number; data: Uint8Array },
+  channels: number,
+): void {
   const { width, height, data } = img;
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new RangeError(`expected positive integer image dimensions, got ${width}x${height}`);

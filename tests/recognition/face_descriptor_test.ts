@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { datasetPath, datasetTest } from "../_datasets.ts";
 import { fileURLToPath } from "node:url";
 import * as faceApiModule from "@vladmandic/face-api/dist/face-api.node-wasm.js";
 import { decodeImage } from "../../lib/imaging/mod.ts";
@@ -13,16 +14,7 @@ import {
 import { loadTfjs, readPackageFile, TFJS_WASM_BINARY } from "../../wasm/tfjs.ts";
 
 const REPO = new URL("../../", import.meta.url);
-const DATASETS = Deno.env.get("FACEREC_DATASETS") ??
-  fileURLToPath(new URL("../shared/datasets/", REPO));
-const LFW10 = `${DATASETS.replace(/\/?$/, "/")}lfw10/`;
-const HAVE_LFW10 = (() => {
-  try {
-    return Deno.statSync(LFW10).isDirectory;
-  } catch {
-    return false;
-  }
-})();
+const LFW10 = datasetPath("lfw10/");
 
 /**
  * The LFW funnel leaves the face in roughly the central 110-120 px of the 250x250 photo; a
@@ -196,9 +188,8 @@ Deno.test("loadTfjs() rejects, rather than falling back to the CPU backend, when
   assert.doesNotMatch(text, /STARTED/);
 });
 
-Deno.test({
+datasetTest({
   name: "FaceDescriptor.computeBatch() puts a person's LFW photos closer than other people's",
-  ignore: !HAVE_LFW10,
   fn: async () => {
     const labels: string[] = [], chips: RgbImage[] = [];
     const people = [...Deno.readDirSync(LFW10)].filter((e) => e.isDirectory).map((e) => e.name);

@@ -8,6 +8,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { DATASETS_URL, datasetTest, HAVE_DATASETS } from "../_datasets.ts";
 import { FisherfacesRecognizer } from "../../lib/recognition/mod.ts";
 import { loadOrl, type OrlSplit } from "./_orl.ts";
 import { random } from "./_synthetic.ts";
@@ -26,11 +27,8 @@ interface SingularReference {
 const native: SingularReference = JSON.parse(
   await Deno.readTextFile(new URL("../fixtures/native_orl_singular.json", import.meta.url)),
 );
-const datasets = Deno.env.get("FACEREC_DATASETS");
-const ORL = datasets === undefined
-  ? new URL("../../../shared/datasets/orl/", import.meta.url)
-  : new URL(`${datasets.replace(/\/*$/, "")}/orl/`, `file://${Deno.cwd()}/`);
-const haveOrl = await Deno.stat(ORL).then((s) => s.isDirectory, () => false);
+const ORL = new URL("orl/", DATASETS_URL);
+const haveOrl = HAVE_DATASETS;
 
 /** Copies the recipe's people into a temporary folder, applies its copies, and splits it. */
 async function recipe(): Promise<OrlSplit> {
@@ -63,9 +61,8 @@ function labelsAfterTraining(s: OrlSplit, order: number[]): number[] {
   return s.test.map((t) => r.predict(t.image, 1)[0]!.label);
 }
 
-Deno.test({
+datasetTest({
   name: "FisherfacesRecognizer scores at least native's accuracy when training images repeat",
-  ignore: !haveOrl,
   fn() {
     const s = split!;
     assert.deepEqual(s.test.map((t) => t.file), native.test.map((t) => t.file), "same split");
@@ -80,9 +77,8 @@ Deno.test({
   },
 });
 
-Deno.test({
+datasetTest({
   name: "FisherfacesRecognizer predicts the same labels whatever the order of repeated images",
-  ignore: !haveOrl,
   fn() {
     // Native's accuracy on these very images moves with their order (the fixture's
     // fisher_accuracy_by_training_order): it inverts a singular scatter, i.e. rounding noise.
