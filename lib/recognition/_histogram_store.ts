@@ -12,9 +12,13 @@ type Counts = Uint8Array | Uint16Array;
 
 /** A store's arrays on SharedArrayBuffers, as posted between workers. */
 export interface SharedHistograms {
-  bins: Bins;
-  counts: Counts;
+  /** Bin indices of the (bin, count) pairs: 16-bit, or 32-bit above 65,536 bins. */
+  bins: Uint16Array | Uint32Array;
+  /** Counts of the pairs: 8-bit, or 16-bit when a count can exceed 255. */
+  counts: Uint8Array | Uint16Array;
+  /** `faces + 1` offsets: face `s` owns the pairs `[starts[s], starts[s + 1])`. */
   starts: Int32Array;
+  /** Number of histograms. */
   faces: number;
 }
 

@@ -7,8 +7,11 @@
 
 /** A dense row-major matrix: element (r, c) is `data[r * cols + c]`. */
 export interface Matrix {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** The `rows * cols` elements, row by row. */
   readonly data: Float64Array;
 }
 

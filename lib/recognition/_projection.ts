@@ -12,6 +12,7 @@ const MAX_PAGES = 65536;
 
 /** A K x D float32 basis in a shared WebAssembly memory. */
 export interface ProjectionBasis {
+  /** The shared memory holding the floats (what is posted to other workers). */
   readonly memory: WebAssembly.Memory;
   /** The K x D floats, a view of `memory` from byte 0. */
   readonly data: Float32Array;

@@ -6,7 +6,9 @@ import type { FaceImage } from "./recognizer.ts";
 
 /** Width and height of a model's images. */
 export interface ImageSize {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
 }
 

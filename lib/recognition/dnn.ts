@@ -23,6 +23,7 @@ export interface Embedder {
   readonly model: string;
   /** Descriptor length. */
   readonly dimension: number;
+  /** One descriptor of {@link Embedder.dimension} floats per image, in order. */
   embed(images: readonly FaceImage[]): Float32Array[];
 }
 
@@ -43,11 +44,16 @@ export interface Embedder {
 export class DnnRecognizer implements Recognizer {
   readonly algorithm: Algorithm = "dnn";
   readonly supportsUpdate = true;
+  /** Tag of the model the descriptors come from (see {@link Embedder.model}). */
   readonly model: string;
   readonly #embedder: Embedder | undefined;
   #index: EmbeddingIndex;
   #size: ImageSize | undefined;
 
+  /**
+   * Takes an {@link Embedder}, or only its `model` tag and `dimension` for a recognizer
+   * fed descriptors.
+   */
   constructor(embedder: Embedder | { model: string; dimension: number }) {
     this.model = embedder.model;
     this.#embedder = "embed" in embedder ? embedder : undefined;

@@ -40,8 +40,10 @@ import {
  * ```
  */
 export class EigenfacesRecognizer extends SubspaceRecognizer {
+  /** Always `"eigen"`. */
   readonly algorithm: Algorithm = "eigen";
 
+  /** An untrained recognizer; options default to OpenCV's (see {@link SubspaceOptions}). */
   constructor(options: SubspaceOptions = {}) {
     super(options);
   }
@@ -56,6 +58,7 @@ export class EigenfacesRecognizer extends SubspaceRecognizer {
     return new EigenfacesRecognizer().adoptShared(model);
   }
 
+  /** PCA of the training faces (or of a stratified sample of them): the eigenfaces. */
   protected fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit {
     const n = images.length;
     const { indices, maxAxes } = this.basisSample(labels);

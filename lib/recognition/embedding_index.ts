@@ -30,6 +30,7 @@ import { checkLimit } from "./_validate.ts";
  * ```
  */
 export class EmbeddingIndex {
+  /** Length of every descriptor. */
   readonly dimension: number;
   #vectors: Float32Array;
   #labels: Int32Array;
@@ -37,6 +38,10 @@ export class EmbeddingIndex {
   #size = 0;
   #maxId = 0;
 
+  /**
+   * An empty index of `dimension`-float descriptors, with room for `capacity` before it
+   * grows. Throws a `RangeError` unless `dimension` is a positive integer.
+   */
   constructor(dimension: number, capacity = 64) {
     if (!Number.isInteger(dimension) || dimension < 1) {
       throw new RangeError(`dimension: expected a positive integer, got ${dimension}`);

@@ -7,6 +7,7 @@
 
 /** A model file is truncated, corrupt, of another version, or not a facerec model at all. */
 export class ModelFileError extends Error {
+  /** `options.cause` keeps the underlying error, such as a decoding failure. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "ModelFileError";
@@ -15,6 +16,7 @@ export class ModelFileError extends Error {
 
 /** `predict` or `save` was called before `train` (or a load) produced a model. */
 export class NotTrainedError extends Error {
+  /** `message` names the call that needed a model. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "NotTrainedError";
@@ -23,6 +25,7 @@ export class NotTrainedError extends Error {
 
 /** `update` was called on an algorithm that can only be retrained (Eigenfaces, Fisherfaces). */
 export class UpdateNotSupportedError extends Error {
+  /** `message` names the algorithm and says to retrain instead. */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "UpdateNotSupportedError";
@@ -40,6 +43,7 @@ export class SingularScatterError extends RangeError {
   /** Its dimension (rows = columns). */
   readonly dimension: number;
 
+  /** `rank` and `dimension` are kept on the error, for the caller that drops axes. */
   constructor(message: string, rank: number, dimension: number, options?: ErrorOptions) {
     super(message, options);
     this.name = "SingularScatterError";

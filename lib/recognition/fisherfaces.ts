@@ -56,8 +56,10 @@ import {
  * ```
  */
 export class FisherfacesRecognizer extends SubspaceRecognizer {
+  /** Always `"fisher"`. */
   readonly algorithm: Algorithm = "fisher";
 
+  /** An untrained recognizer; options default to OpenCV's (see {@link SubspaceOptions}). */
   constructor(options: SubspaceOptions = {}) {
     super(options);
   }
@@ -72,6 +74,7 @@ export class FisherfacesRecognizer extends SubspaceRecognizer {
     return new FisherfacesRecognizer().adoptShared(model);
   }
 
+  /** PCA down to N - C axes, then LDA on the projections: the fisherfaces. */
   protected fit(images: readonly FaceImage[], labels: readonly number[]): SubspaceFit {
     const n = images.length;
     const people = new Set(labels).size;

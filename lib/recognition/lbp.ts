@@ -16,8 +16,11 @@ import type { FaceImage } from "./recognizer.ts";
 
 /** An LBP code image, `(width - 2r) x (height - 2r)` codes in `[0, 2^neighbors)`. */
 export interface LbpImage {
+  /** Codes per row: the image's width less `2 * radius`. */
   readonly width: number;
+  /** Rows: the image's height less `2 * radius`. */
   readonly height: number;
+  /** The codes, row-major, `width * height` of them. */
   readonly codes: Int32Array;
 }
 

@@ -26,9 +26,13 @@ import { HistogramStore, shared, type SharedHistograms } from "./_histogram_stor
 
 /** LBPH parameters (OpenCV's defaults when omitted). */
 export interface LbphOptions {
+  /** Radius of the circular LBP neighbourhood, in pixels, in [1, 1024]. Default 1. */
   readonly radius?: number;
+  /** Sample points on that circle (bits per code), in [1, 16]. Default 8. */
   readonly neighbors?: number;
+  /** Histogram cells across the code image, in [1, 1024]. Default 8. */
   readonly gridX?: number;
+  /** Histogram cells down the code image, in [1, 1024]. Default 8. */
   readonly gridY?: number;
 }
 
@@ -48,11 +52,17 @@ export interface LbphLoadOptions {
  * {@link LbphRecognizer.adopt} takes, so that several workers predict from one copy.
  */
 export interface SharedLbphModel {
+  /** Always `"lbph"`. */
   readonly algorithm: "lbph";
+  /** The parameters the model was trained with. */
   readonly options: Required<LbphOptions>;
+  /** Width of the training images. */
   readonly width: number;
+  /** Height of the training images. */
   readonly height: number;
+  /** One label per training face, on a SharedArrayBuffer. */
   readonly labels: Int32Array;
+  /** The training faces' sparse histograms, on SharedArrayBuffers. */
   readonly histograms: SharedHistograms;
 }
 
@@ -84,6 +94,10 @@ export class LbphRecognizer implements Recognizer {
   #labels: number[] = [];
   #store: HistogramStore = new HistogramStore(0, 0);
 
+  /**
+   * An untrained recognizer; options default to OpenCV's. Throws a `RangeError` for an
+   * option out of range.
+   */
   constructor(options: LbphOptions = {}) {
     const o = {
       radius: options.radius ?? 1,

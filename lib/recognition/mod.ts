@@ -20,6 +20,9 @@ export {
 export {
   DEFAULT_MAX_BASIS_SAMPLES,
   DEFAULT_SAMPLED_COMPONENTS,
+  type SharedSubspaceModel,
+  type SubspaceFit,
+  type SubspaceModel,
   type SubspaceOptions,
   type SubspaceRecognizer,
 } from "./subspace_recognizer.ts";
@@ -48,6 +51,9 @@ export { chiSquareAlt } from "./chi_square.ts";
 export { pca, type PcaResult, projectRows } from "./pca.ts";
 export { lda, type LdaResult } from "./lda.ts";
 export { type Matrix } from "./_matrix.ts";
+export { type ImageSize } from "./_validate.ts";
+export { type ProjectionBasis } from "./_projection.ts";
+export { type SharedHistograms } from "./_histogram_store.ts";
 export { crc32 } from "./crc32.ts";
 export { MODEL_MAGIC, MODEL_VERSION } from "./model_file.ts";
 export {

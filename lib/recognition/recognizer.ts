@@ -25,8 +25,11 @@ export type ClassicAlgorithm = typeof CLASSIC_ALGORITHMS[number];
  * classic algorithms, or RGB with `channels: 3` (an aligned chip) for `dnn`.
  */
 export interface FaceImage {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** The pixels, row-major: `width * height * channels` bytes. */
   readonly data: Uint8Array;
   /** 1 (grey, the default) or 3 (R, G, B). */
   readonly channels?: 1 | 3;
@@ -34,12 +37,15 @@ export interface FaceImage {
 
 /** One candidate identity: a trained label and its distance (lower is closer). */
 export interface Candidate {
+  /** The label the model was trained with for this person. */
   readonly label: number;
+  /** Distance from the probe to this label's nearest training sample, in the model's metric. */
   readonly distance: number;
 }
 
 /** A face recognition model. */
 export interface Recognizer {
+  /** Which algorithm this is: its id on the wire, in model files and on the command line. */
   readonly algorithm: Algorithm;
   /** True once `train` (or `load`) has produced a usable model. */
   readonly trained: boolean;

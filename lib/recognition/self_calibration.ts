@@ -49,7 +49,11 @@ export interface SelfCalibrationOptions {
 }
 
 /** Defaults of {@link SelfCalibrationOptions}. */
-export const SELF_CALIBRATION_DEFAULTS = Object.freeze({
+export const SELF_CALIBRATION_DEFAULTS: Readonly<{
+  targetFar: number;
+  maxProbes: number;
+  maxHeldOutSamples: number;
+}> = Object.freeze({
   targetFar: 0.05,
   maxProbes: 200,
   maxHeldOutSamples: 400,

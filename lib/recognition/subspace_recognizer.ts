@@ -59,7 +59,9 @@ export interface SubspaceOptions {
 
 /** What a subclass's fit produces. */
 export interface SubspaceFit {
+  /** The mean face, D values. */
   readonly mean: Float64Array;
+  /** One eigenvalue per kept axis (K values), descending. */
   readonly eigenvalues: Float64Array;
   /** K x D, one projection axis per row. */
   readonly basis: Matrix;
@@ -72,19 +74,27 @@ export interface SubspaceFit {
 
 /** A trained subspace model's arrays. */
 export interface SubspaceModel extends ImageSize {
+  /** One label per training face (N values). */
   readonly labels: Int32Array;
+  /** The mean face, D values. */
   readonly mean: Float64Array;
+  /** One eigenvalue per axis (K values), descending. */
   readonly eigenvalues: Float64Array;
   /** K x D, in a shared WebAssembly memory that the projection kernel reads. */
   readonly basis: ProjectionBasis;
+  /** Number of projection axes (K). */
   readonly components: number;
+  /** N x K projections of the training faces, row-major. */
   readonly projections: Float64Array;
 }
 
 /** A subspace model on SharedArrayBuffers, posted between workers (see `share`). */
 export interface SharedSubspaceModel {
+  /** The algorithm that trained the model. */
   readonly algorithm: "eigen" | "fisher";
+  /** The options it was trained with. */
   readonly options: Required<SubspaceOptions>;
+  /** The model's arrays, on SharedArrayBuffers (the basis in a shared WebAssembly memory). */
   readonly model: SubspaceModel;
 }
 
@@ -95,6 +105,7 @@ export abstract class SubspaceRecognizer implements Recognizer {
   #options: Required<SubspaceOptions>;
   #model: SubspaceModel | undefined;
 
+  /** Checks and resolves the options; throws a `RangeError` for one that is not a non-negative integer. */
   constructor(options: SubspaceOptions = {}) {
     const resolved = {
       numComponents: options.numComponents ?? 0,
