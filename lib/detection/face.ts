@@ -7,7 +7,9 @@ import type { Box } from "../imaging/image.ts";
 
 /** A point in pixel coordinates of the source image (pixel centres at integers, as OpenCV). */
 export interface Point {
+  /** Pixels from the image's left edge. */
   readonly x: number;
+  /** Pixels from the image's top edge. */
   readonly y: number;
 }
 

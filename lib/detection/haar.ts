@@ -55,6 +55,7 @@ function resolve(options: HaarOptions): Required<HaarOptions> {
 export class HaarDetector implements Disposable {
   #cv: CV;
   #classifier: Classifier | undefined;
+  /** File name of the loaded cascade, in `wasm/`. */
   readonly cascade: string;
 
   private constructor(cv: CV, classifier: Classifier, cascade: string) {

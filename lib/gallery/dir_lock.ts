@@ -12,8 +12,11 @@ import { GalleryError } from "./errors.ts";
 
 /** Who holds a lock. */
 export interface LockHolder {
+  /** The holder's process id. */
   readonly pid: number;
+  /** The host name it runs on. */
   readonly host: string;
+  /** When it took the lock, as an ISO 8601 date ("?" when the lock file lacks it). */
   readonly since: string;
 }
 
@@ -51,6 +54,7 @@ function readHolder(path: string): LockHolder | undefined {
  * ```
  */
 export class DirLock implements Disposable {
+  /** The lock file's path, inside the data directory. */
   readonly path: string;
   #held = true;
 
@@ -105,6 +109,7 @@ export class DirLock implements Disposable {
     }
   }
 
+  /** Releases the lock, as {@link DirLock.release} does (for `using`). */
   [Symbol.dispose](): void {
     this.release();
   }

@@ -8,8 +8,11 @@ export type GalleryErrorCode = "invalid_name" | "not_found" | "corrupt" | "locke
 
 /** A gallery operation that callers are expected to catch and report. */
 export class GalleryError extends Error {
+  /** Always `"GalleryError"`. */
   override name = "GalleryError";
+  /** Why the operation was refused, for callers that react to one reason only. */
   readonly code: GalleryErrorCode;
+  /** `options.cause` keeps the underlying error, such as SQLite's. */
   constructor(code: GalleryErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.code = code;

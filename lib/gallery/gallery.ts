@@ -16,16 +16,23 @@ import { nameKey, normalizeName } from "./name.ts";
 
 /** A stored face crop. `label` is the owning person's id. */
 export interface StoredFace {
+  /** The face's id, increasing in the order faces were added. */
   readonly id: number;
+  /** The owning person's id. */
   readonly label: number;
+  /** Width of the crop in pixels. */
   readonly width: number;
+  /** Height of the crop in pixels. */
   readonly height: number;
+  /** The 8-bit greyscale crop, row-major, `width * height` bytes. */
   readonly pixels: Uint8Array;
 }
 
 /** A model snapshot as stored. */
 export interface StoredModel {
+  /** The recognizer's algorithm id (one snapshot is kept per algorithm). */
   readonly algorithm: string;
+  /** The model file, as the recognizer's `save()` wrote it. */
   readonly bytes: Uint8Array;
   /** Gallery generation the model was trained at. */
   readonly generation: number;
@@ -39,8 +46,11 @@ export interface StoredModel {
 
 /** A face crop to store, with what the detector and the descriptor model added. */
 export interface NewFace {
+  /** Width of the crop in pixels. */
   readonly width: number;
+  /** Height of the crop in pixels. */
   readonly height: number;
+  /** The 8-bit greyscale crop, row-major, exactly `width * height` bytes. */
   readonly pixels: Uint8Array;
   /** The aligned colour chip, compressed (PNG), when the detector gave landmarks. */
   readonly chipPng?: Uint8Array;
@@ -56,15 +66,21 @@ export interface NewFace {
 
 /** A stored face descriptor. `label` is the owning person's id. */
 export interface StoredEmbedding {
+  /** The id of the face it describes. */
   readonly id: number;
+  /** The owning person's id. */
   readonly label: number;
+  /** The descriptor. */
   readonly vector: Float32Array;
 }
 
 /** A stored chip that has no descriptor from `model` yet. */
 export interface PendingChip {
+  /** The id of the face the chip belongs to. */
   readonly id: number;
+  /** The owning person's id. */
   readonly label: number;
+  /** The aligned colour chip, as PNG. */
   readonly chipPng: Uint8Array;
 }
 
@@ -198,6 +214,7 @@ function bytesVector(bytes: Uint8Array): Float32Array {
 export class Gallery implements Disposable {
   #db: DatabaseSync | undefined;
   #statements = new Map<string, StatementSync>();
+  /** The database file it was opened at (or ":memory:"). */
   readonly path: string;
 
   private constructor(path: string, db: DatabaseSync) {
@@ -588,6 +605,7 @@ export class Gallery implements Disposable {
     db?.close();
   }
 
+  /** Closes the database, as {@link Gallery.close} does (for `using`). */
   [Symbol.dispose](): void {
     this.close();
   }
