@@ -38,6 +38,7 @@ export interface ProtocolErrorOptions extends ErrorOptions {
  * ```
  */
 export class ProtocolError extends Error {
+  /** Always `"ProtocolError"`. */
   override name = "ProtocolError";
   /** The status a reply should carry. */
   readonly status: ProtocolErrorStatus;

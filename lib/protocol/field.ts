@@ -12,7 +12,9 @@ export type FieldValue = number | string | Uint8Array | readonly Field[];
  * `Uint8Array` and container tags the list of their fields.
  */
 export interface Field {
+  /** The tag number (u16); `tagInfo` (tags.ts) names it. */
   readonly tag: number;
+  /** The decoded value, of the form the tag's type calls for. */
   readonly value: FieldValue;
 }
 

@@ -49,9 +49,13 @@ export const DEFAULT_ALGORITHM: AlgorithmName = "dnn";
 
 /** A face box in source-image pixels. */
 export interface WireBox {
+  /** Left edge, in pixels from the image's left. */
   x: number;
+  /** Top edge, in pixels from the image's top. */
   y: number;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 
@@ -59,12 +63,15 @@ export interface WireBox {
 export interface WireImage {
   /** Optional label for reporting (e.g. the file name); never used as a path. */
   filename?: string;
+  /** The encoded file (JPEG, PNG, WebP, ...), byte for byte as the user gave it. */
   data: Uint8Array;
 }
 
 /** A point in source-image pixels (sub-pixel). */
 export interface WirePoint {
+  /** Pixels from the image's left edge. */
   x: number;
+  /** Pixels from the image's top edge. */
   y: number;
 }
 
@@ -76,14 +83,19 @@ export type WireLandmarks = [WirePoint, WirePoint, WirePoint, WirePoint, WirePoi
 
 /** An aligned colour face chip: `width * height * 3` bytes, row-major R, G, B. */
 export interface WireChip {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** `width * height * 3` bytes, row-major R, G, B. */
   pixels: Uint8Array;
 }
 
 /** A normalised greyscale face crop (detector -> recognizer). */
 export interface WireFace {
+  /** Width of the crop in pixels. */
   width: number;
+  /** Height of the crop in pixels. */
   height: number;
   /** `width * height` bytes, row-major, 8-bit grey. */
   pixels: Uint8Array;
@@ -103,10 +115,13 @@ export interface WireFace {
 
 // ---------------------------------------------------------------- requests
 
+/** Stores a person's faces and retrains (op 1); the person is created on first use. */
 export interface EnrollRequest {
+  /** The operation. */
   op: "enroll";
   /** Optional shared secret (see the security section of the README). */
   token?: string;
+  /** The person to add the faces to (normalised and matched as docs/PROTOCOL.md §11.1 says). */
   name: string;
   /**
    * client -> detector: take the largest face of an image that shows several, instead of
@@ -124,9 +139,13 @@ export interface EnrollRequest {
   faces?: WireFace[];
 }
 
+/** Names every face in one image (op 2). */
 export interface IdentifyRequest {
+  /** The operation. */
   op: "identify";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
   token?: string;
+  /** The algorithm whose model answers. */
   algorithm: AlgorithmName;
   /** Overrides the algorithm's calibrated unknown threshold; a distance, so >= 0. */
   threshold?: number;
@@ -136,19 +155,29 @@ export interface IdentifyRequest {
   faces?: WireFace[];
 }
 
+/** Lists the enrolled people (op 3). */
 export interface ListRequest {
+  /** The operation. */
   op: "list";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
   token?: string;
 }
 
+/** Deletes a person and their faces (op 4). */
 export interface ForgetRequest {
+  /** The operation. */
   op: "forget";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
   token?: string;
+  /** The person to delete (matched as in {@link EnrollRequest.name}). */
   name: string;
 }
 
+/** Asks for the server version, gallery size and model states (op 5). */
 export interface StatsRequest {
+  /** The operation. */
   op: "stats";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
   token?: string;
 }
 
@@ -165,9 +194,11 @@ export type Request =
 /** Outcome of one image in an enroll request. */
 export type ImageOutcome = "stored" | "no_face" | "several_faces" | "unreadable" | "duplicate";
 
+/** What became of one image of an enroll request. */
 export interface ImageReport {
   /** Index of the image within the request. */
   index: number;
+  /** Whether a face of it was stored, and if not, why. */
   outcome: ImageOutcome;
   /** Faces the detector found in it. */
   faces: number;
@@ -179,6 +210,7 @@ export interface ImageReport {
 
 /** Training state of one algorithm's model. */
 export interface ModelState {
+  /** The algorithm whose model this is. */
   algorithm: AlgorithmName;
   /**
    * "ready": includes every stored face; "training": a retrain for newer faces is under
@@ -200,19 +232,27 @@ export interface ModelState {
   threshold?: number;
 }
 
+/** The reply to a successful {@link EnrollRequest}. */
 export interface EnrollResponse {
+  /** The operation answered. */
   op: "enroll";
+  /** Success; a failure is an {@link ErrorResponse}. */
   status: "ok";
+  /** The person, in the spelling stored at their first enrollment. */
   name: string;
   /** Faces stored by this request. */
   stored: number;
   /** Faces now held for this person. */
   personFaces: number;
+  /** One report per image of the request. */
   images: ImageReport[];
+  /** Each algorithm's model state after the enrollment. */
   models: ModelState[];
 }
 
+/** One face found by an identify request, and whom it resembles. */
 export interface IdentifiedFace {
+  /** Where the face is in the source image. */
   box: WireBox;
   /** The detector's confidence, when the detector gives one. */
   score?: number;
@@ -220,8 +260,14 @@ export interface IdentifiedFace {
   landmarks?: WireLandmarks;
   /** null (unknown) unless the best distance is strictly below the threshold. */
   name: string | null;
+  /**
+   * Distance to the best candidate (smaller is closer); `Number.MAX_VALUE` when no enrolled
+   * person is left to compare with.
+   */
   distance: number;
+  /** The algorithm that answered. */
   algorithm: AlgorithmName;
+  /** The unknown-face threshold that was applied. */
   threshold: number;
   /**
    * Nearest people, best first, one per person, at most 5 from the reference recognizer
@@ -230,8 +276,11 @@ export interface IdentifiedFace {
   candidates: { name: string; distance: number }[];
 }
 
+/** The reply to a successful {@link IdentifyRequest}. */
 export interface IdentifyResponse {
+  /** The operation answered. */
   op: "identify";
+  /** Success; a failure is an {@link ErrorResponse}. */
   status: "ok";
   /** Empty when no face was found. */
   faces: IdentifiedFace[];
@@ -240,31 +289,49 @@ export interface IdentifyResponse {
    * sees the image (the detector fills them in).
    */
   imageWidth: number;
+  /** Source image height; 0 from the recognizer, as {@link IdentifyResponse.imageWidth}. */
   imageHeight: number;
   /** When no face was found: the image, returned to the user unchanged. */
   image?: Uint8Array;
 }
 
+/** The reply to a successful {@link ListRequest}. */
 export interface ListResponse {
+  /** The operation answered. */
   op: "list";
+  /** Success; a failure is an {@link ErrorResponse}. */
   status: "ok";
+  /** Every enrolled person, with the number of faces held for them. */
   people: { name: string; faces: number }[];
 }
 
+/** The reply to a successful {@link ForgetRequest}. */
 export interface ForgetResponse {
+  /** The operation answered. */
   op: "forget";
+  /** Success; a failure is an {@link ErrorResponse}. */
   status: "ok";
+  /** The person deleted, in their stored spelling. */
   name: string;
+  /** Faces deleted. */
   removedFaces: number;
+  /** Each algorithm's model state after the deletion. */
   models: ModelState[];
 }
 
+/** The reply to a successful {@link StatsRequest}. */
 export interface StatsResponse {
+  /** The operation answered. */
   op: "stats";
+  /** Success; a failure is an {@link ErrorResponse}. */
   status: "ok";
+  /** Server software version. */
   version: string;
+  /** People enrolled. */
   people: number;
+  /** Faces stored. */
   faces: number;
+  /** Each algorithm's model state. */
   models: ModelState[];
 }
 
@@ -272,7 +339,9 @@ export interface StatsResponse {
 export interface ErrorResponse {
   /** The request's op; its raw id when the op is unknown (status "unknownOperation"). */
   op: Op | number;
+  /** Why it failed: any status but `ok`. */
   status: Exclude<Status, "ok">;
+  /** What went wrong, in words for the user. */
   message: string;
 }
 

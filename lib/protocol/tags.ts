@@ -98,7 +98,9 @@ export const TAG_TYPES: { readonly [K in TagName]: ValueType } = {
 
 /** What the table says about one tag number. */
 export interface TagInfo {
+  /** The tag's name, a key of {@link TAGS}. */
   readonly name: TagName;
+  /** How its value is encoded. */
   readonly type: ValueType;
 }
 

@@ -105,7 +105,10 @@ export abstract class SubspaceRecognizer implements Recognizer {
   #options: Required<SubspaceOptions>;
   #model: SubspaceModel | undefined;
 
-  /** Checks and resolves the options; throws a `RangeError` for one that is not a non-negative integer. */
+  /**
+   * Resolves the options' defaults; throws a `RangeError` for one that is not an integer in
+   * [0, 2^31).
+   */
   constructor(options: SubspaceOptions = {}) {
     const resolved = {
       numComponents: options.numComponents ?? 0,
