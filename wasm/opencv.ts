@@ -27,6 +27,7 @@ export type CV = typeof cvModule & {
 
 /** A plain (non-thenable) holder for the OpenCV namespace. */
 export interface OpenCVHandle {
+  /** The initialised OpenCV.js namespace (`cv.Mat`, `cv.CascadeClassifier`, ...). */
   readonly cv: CV;
 }
 
