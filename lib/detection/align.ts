@@ -78,9 +78,11 @@ function dlibPoint(indices: readonly number[], size: number, padding: number): P
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DLIB_CHIP_TEMPLATE } from "./align.ts";
  * const [leftEye, rightEye] = DLIB_CHIP_TEMPLATE;
- * console.assert(Math.abs(rightEye.x - leftEye.x - 52.93) < 0.01 && leftEye.y === rightEye.y);
+ * assert.ok(Math.abs(rightEye.x - leftEye.x - 52.93) < 0.01);
+ * assert.ok(Math.abs(leftEye.y - rightEye.y) < 1e-9); // level, up to rounding
  * ```
  */
 export const DLIB_CHIP_TEMPLATE: Landmarks = Object.freeze(
@@ -102,8 +104,9 @@ export const DLIB_CHIP_TEMPLATE: Landmarks = Object.freeze(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ORL_TEMPLATE } from "./align.ts";
- * console.assert(ORL_TEMPLATE[2].x === 45.5);
+ * assert.equal(ORL_TEMPLATE[2].x, 45.5);
  * ```
  */
 export const ORL_TEMPLATE: Landmarks = Object.freeze(

@@ -29,9 +29,10 @@ export type Landmarks = readonly [Point, Point, Point, Point, Point];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { DetectedFace } from "./face.ts";
  * const face: DetectedFace = { box: { x: 10, y: 20, width: 30, height: 40 }, score: 0.93 };
- * console.assert(face.landmarks === undefined);
+ * assert.equal(face.landmarks, undefined);
  * ```
  */
 export interface DetectedFace {

@@ -52,13 +52,14 @@ function centre(points: readonly Point[]): { cx: number; cy: number; spread: num
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fitSimilarity } from "./similarity.ts";
  * // A quarter turn, doubled, then shifted by (5, 0).
  * const m = fitSimilarity(
  *   [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 0, y: 1 }],
  *   [{ x: 5, y: 0 }, { x: 5, y: 2 }, { x: 3, y: 0 }],
  * );
- * console.assert(m.every((v, i) => Math.abs(v - [0, -2, 5, 2, 0, 0][i]!) < 1e-12));
+ * assert.ok(m.every((v, i) => Math.abs(v - [0, -2, 5, 2, 0, 0][i]!) < 1e-12));
  * ```
  */
 export function fitSimilarity(src: readonly Point[], dst: readonly Point[]): Similarity {
@@ -99,9 +100,10 @@ export function fitSimilarity(src: readonly Point[], dst: readonly Point[]): Sim
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applySimilarity } from "./similarity.ts";
  * const p = applySimilarity([0, -2, 5, 2, 0, 0], { x: 1, y: 0 });
- * console.assert(p.x === 5 && p.y === 2);
+ * assert.deepEqual(p, { x: 5, y: 2 });
  * ```
  */
 export function applySimilarity(m: Similarity, p: Point): Point {
@@ -114,9 +116,10 @@ export function applySimilarity(m: Similarity, p: Point): Point {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { applySimilarity, invertSimilarity } from "./similarity.ts";
  * const back = applySimilarity(invertSimilarity([0, -2, 5, 2, 0, 0]), { x: 5, y: 2 });
- * console.assert(Math.abs(back.x - 1) < 1e-12 && Math.abs(back.y) < 1e-12);
+ * assert.ok(Math.abs(back.x - 1) < 1e-12 && Math.abs(back.y) < 1e-12);
  * ```
  */
 export function invertSimilarity(m: Similarity): Similarity {
