@@ -390,7 +390,6 @@ async function benchScale(config: BenchConfig): Promise<{
   let identities = 0;
   const faceOf = (identity: number, index: number): WireFace =>
     wholeImageFace(syntheticFace(orl, identity, index));
-  };
   try {
     for (const [li, level] of config.scaleLevels.entries()) {
       const wanted = Math.floor(level / 10);
