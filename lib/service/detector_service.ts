@@ -17,7 +17,7 @@ import type {
   WireFace,
   WireLandmarks,
 } from "../protocol/messages.ts";
-import type { AnalyzeJob, AnalyzeResult, DetectConfig } from "./detect_worker.ts";
+import type { AnalyzeJob, AnalyzeResult, AnalyzeResults, DetectConfig } from "./detect_worker.ts";
 import { ServiceError, statusOf } from "./errors.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
@@ -40,11 +40,14 @@ const WORKER_URL = new URL("./detect_worker.ts", import.meta.url);
 
 /** See the module documentation. Supports `await using`. */
 export class DetectorService implements AsyncDisposable {
-  readonly #pool: WorkerPool;
+  readonly #pool: WorkerPool<AnalyzeJob, AnalyzeResults>;
   readonly #options: DetectorServiceOptions;
   readonly #upstream: UpstreamPool;
 
-  private constructor(pool: WorkerPool, options: DetectorServiceOptions) {
+  private constructor(
+    pool: WorkerPool<AnalyzeJob, AnalyzeResults>,
+    options: DetectorServiceOptions,
+  ) {
     this.#pool = pool;
     this.#options = options;
     this.#upstream = new UpstreamPool(options.recognizer);
@@ -52,7 +55,7 @@ export class DetectorService implements AsyncDisposable {
 
   /** Starts the decoding/detection workers. */
   static async start(options: DetectorServiceOptions): Promise<DetectorService> {
-    const pool = await WorkerPool.start(WORKER_URL, {
+    const pool = await WorkerPool.start<AnalyzeJob, AnalyzeResults>(WORKER_URL, {
       size: options.workers,
       name: "detection",
       init: options.detection,
@@ -155,7 +158,7 @@ export class DetectorService implements AsyncDisposable {
       maxCrops,
       chips,
     };
-    return this.#pool.run<AnalyzeResult>(job, [own.buffer]);
+    return this.#pool.run(job, [own.buffer]);
   }
 
   async #enroll(request: EnrollRequest): Promise<Response> {

@@ -22,9 +22,10 @@
  */
 import type { Gallery } from "../gallery/mod.ts";
 import type { AlgorithmName, ModelState } from "../protocol/messages.ts";
-import { DEFAULT_THRESHOLDS, type SharedModel } from "../recognition/mod.ts";
+import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
+import { ModelNotReadyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
-import type { WorkerPool } from "./worker_pool.ts";
+import type { RecognitionPool, Trained } from "./recognition_worker.ts";
 
 /** The classic algorithms this manager keeps, in the order they are reported. */
 export type ClassicName = Exclude<AlgorithmName, "dnn">;
@@ -35,11 +36,6 @@ export const CLASSIC_NAMES: readonly ClassicName[] = ["eigen", "fisher", "lbph"]
 export interface LabelCandidate {
   label: number;
   distance: number;
-}
-
-/** Raised when an algorithm cannot answer (nobody enrolled, Fisher with one person...). */
-export class ModelNotReadyError extends Error {
-  override name = "ModelNotReadyError";
 }
 
 interface Waiter {
@@ -73,9 +69,9 @@ export interface ProbeFace {
 /** The two training workers: one per lane. */
 export interface Trainers {
   /** Updates LBPH incrementally (and retrains it after a removal). */
-  incremental: WorkerPool;
+  incremental: RecognitionPool;
   /** Retrains Eigenfaces and Fisherfaces on the whole gallery. */
-  batch: WorkerPool;
+  batch: RecognitionPool;
 }
 
 /**
@@ -121,13 +117,13 @@ export function unavailableReason(
 /** One lane: its algorithms, its trainer, and the generation they were last trained at. */
 class Lane {
   readonly algorithms: readonly ClassicName[];
-  readonly trainer: WorkerPool;
+  readonly trainer: RecognitionPool;
   trainedGeneration = -1;
   running = false;
   loop: Promise<void> | undefined;
   waiters: Waiter[] = [];
 
-  constructor(algorithms: readonly ClassicName[], trainer: WorkerPool) {
+  constructor(algorithms: readonly ClassicName[], trainer: RecognitionPool) {
     this.algorithms = algorithms;
     this.trainer = trainer;
   }
@@ -145,14 +141,14 @@ class Lane {
 /** See the module documentation. */
 export class ModelManager {
   readonly #gallery: Gallery;
-  readonly #predictors: WorkerPool;
+  readonly #predictors: RecognitionPool;
   readonly #log: Logger;
   readonly #states = new Map<ClassicName, AlgorithmState>();
   readonly #incremental: Lane;
   readonly #batch: Lane;
   #closed = false;
 
-  constructor(gallery: Gallery, trainers: Trainers, predictors: WorkerPool, log: Logger) {
+  constructor(gallery: Gallery, trainers: Trainers, predictors: RecognitionPool, log: Logger) {
     if (gallery.path === ":memory:" || gallery.path === "") {
       throw new TypeError("ModelManager: expected a gallery file the trainers can open");
     }
@@ -287,7 +283,7 @@ export class ModelManager {
         const started = performance.now();
         const served = state.served;
         try {
-          let result: { bytes: Uint8Array; faces: number; threshold?: number | null };
+          let result: Trained;
           let mode: string;
           if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
             result = await lane.trainer.run({
@@ -350,7 +346,7 @@ export class ModelManager {
    */
   async #loadPredictors(algorithm: ClassicName, bytes: Uint8Array): Promise<void> {
     const size = this.#predictors.size;
-    const model = await this.#predictors.runOn<SharedModel | true>(0, {
+    const model = await this.#predictors.runOn(0, {
       type: "load",
       algorithm,
       bytes,
@@ -433,7 +429,7 @@ export class ModelManager {
     const own = faces.map((f) => ({ width: f.width, height: f.height, pixels: f.pixels.slice() }));
     // Read before the call: the model a prediction runs on is never newer than this state.
     const threshold = state.served.threshold;
-    const ranked = await this.#predictors.run<LabelCandidate[][]>(
+    const ranked = await this.#predictors.run(
       { type: "predict", algorithm, faces: own, limit },
       own.map((f) => f.pixels.buffer),
     );

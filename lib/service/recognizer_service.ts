@@ -21,10 +21,11 @@ import type {
 import { defaultThreshold } from "../recognition/mod.ts";
 import { CHIP_SIZE, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
 import { DnnModel } from "./dnn_model.ts";
-import { ServiceError } from "./errors.ts";
+import { ModelNotReadyError, ServiceError } from "./errors.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { type ClassicName, ModelManager, ModelNotReadyError } from "./model_manager.ts";
+import { type ClassicName, ModelManager } from "./model_manager.ts";
+import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -51,7 +52,7 @@ export class RecognizerService implements AsyncDisposable {
   readonly #gallery: Gallery;
   readonly #models: ModelManager;
   readonly #dnn: DnnModel;
-  readonly #pools: WorkerPool[];
+  readonly #pools: RecognitionPool[];
   readonly #limits: ServiceLimits;
   readonly #lock: DirLock;
   #closed = false;
@@ -61,7 +62,7 @@ export class RecognizerService implements AsyncDisposable {
     gallery: Gallery,
     models: ModelManager,
     dnn: DnnModel,
-    pools: WorkerPool[],
+    pools: RecognitionPool[],
     limits: ServiceLimits,
   ) {
     this.#lock = lock;
@@ -83,12 +84,14 @@ export class RecognizerService implements AsyncDisposable {
       lock.release();
       throw error;
     }
-    const pools: WorkerPool[] = [];
+    const pools: RecognitionPool[] = [];
+    const start = (size: number, name: string) =>
+      WorkerPool.start<RecognitionJob, RecognitionResults>(WORKER_URL, { size, name });
     try {
       const [batch, incremental, predictors] = await Promise.all([
-        WorkerPool.start(WORKER_URL, { size: 1, name: "trainer" }),
-        WorkerPool.start(WORKER_URL, { size: 1, name: "updater" }),
-        WorkerPool.start(WORKER_URL, { size: options.workers, name: "recognition" }),
+        start(1, "trainer"),
+        start(1, "updater"),
+        start(options.workers, "recognition"),
       ]);
       pools.push(batch, incremental, predictors);
       const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
