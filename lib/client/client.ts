@@ -16,6 +16,7 @@ import {
   type Request,
   type Response,
 } from "../protocol/messages.ts";
+import { knownDistance } from "../protocol/distance.ts";
 import { ServiceError } from "../service/errors.ts";
 import { DEFAULT_LIMITS } from "../service/limits.ts";
 import { callService, type Endpoint, parseEndpoint } from "../service/upstream.ts";
@@ -263,9 +264,9 @@ function formatDistance(d: number): string {
   return d < 10 ? d.toFixed(3) : d.toFixed(1);
 }
 
-/** JSON cannot carry Infinity; an absent distance is null. */
-function finite(n: number): number | null {
-  return Number.isFinite(n) && n < Number.MAX_VALUE ? n : null;
+/** An absent distance (or the wire's "none") is null in JSON. */
+function finite(n: number | undefined): number | null {
+  return knownDistance(n) ?? null;
 }
 
 async function simple(ctx: Context, request: Request): Promise<number> {
@@ -544,7 +545,7 @@ async function identify(
       const best = f.candidates[0];
       ctx.io.out(
         f.name !== null
-          ? `${f.name.padEnd(20)} distance ${formatDistance(f.distance)}  at ${where}`
+          ? `${f.name.padEnd(20)} distance ${formatDistance(f.distance ?? NaN)}  at ${where}`
           : `${"unknown".padEnd(20)} ${
             best ? `nearest ${best.name} at ${formatDistance(best.distance)}` : "no candidates"
           } (threshold ${formatDistance(f.threshold)})  at ${where}`,

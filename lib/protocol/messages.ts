@@ -4,8 +4,12 @@
  * `lib/protocol` only ever sees these shapes.
  *
  * The same operations travel on both hops:
- * - client -> detector carries encoded images (`images`);
- * - detector -> recognizer carries normalised greyscale face crops (`faces`).
+ * - client -> detector carries encoded images (`images`): {@link ClientRequest};
+ * - detector -> recognizer carries normalised greyscale face crops (`faces`):
+ *   {@link RecognizerRequest}.
+ *
+ * The codec serves both hops, so what it decodes is a {@link Request}, in which enroll and
+ * identify may carry either payload (or both); each service narrows it to its hop's type.
  *
  * @module
  */
@@ -103,36 +107,64 @@ export interface WireFace {
 
 // ---------------------------------------------------------------- requests
 
-export interface EnrollRequest {
+/** What every enroll carries, on either hop. */
+interface EnrollFields {
   op: "enroll";
   /** Optional shared secret (see the security section of the README). */
   token?: string;
   name: string;
   /**
-   * client -> detector: take the largest face of an image that shows several, instead of
-   * refusing the image.
-   */
-  largest?: boolean;
-  /**
    * Acknowledge only once every model includes the new faces, instead of once they are
    * durable and in the incremental models (Eigen/Fisher still training). Passed on.
    */
   wait?: boolean;
-  /** client -> detector */
+}
+
+/** An enroll as the client sends it to the detector: encoded images. */
+export interface ClientEnrollRequest extends EnrollFields {
+  /** Take the largest face of an image that shows several, instead of refusing the image. */
+  largest?: boolean;
+  images: WireImage[];
+}
+
+/** An enroll as the detector sends it on to the recognizer: one crop per stored image. */
+export interface RecognizerEnrollRequest extends EnrollFields {
+  faces: WireFace[];
+}
+
+/**
+ * An enroll as the codec reads it, from either hop. The wire allows IMAGE and FACE fields
+ * in one message (docs/PROTOCOL.md §4), so both are optional here; each service narrows
+ * this to its own hop's type, refusing the other payload.
+ */
+export interface EnrollRequest extends EnrollFields {
+  largest?: boolean;
   images?: WireImage[];
-  /** detector -> recognizer */
   faces?: WireFace[];
 }
 
-export interface IdentifyRequest {
+/** What every identify carries, on either hop. */
+interface IdentifyFields {
   op: "identify";
   token?: string;
   algorithm: AlgorithmName;
   /** Overrides the algorithm's calibrated unknown threshold; a distance, so >= 0. */
   threshold?: number;
-  /** client -> detector: exactly one image */
+}
+
+/** An identify as the client sends it to the detector: exactly one encoded image. */
+export interface ClientIdentifyRequest extends IdentifyFields {
+  images: WireImage[];
+}
+
+/** An identify as the detector sends it on to the recognizer: every face found. */
+export interface RecognizerIdentifyRequest extends IdentifyFields {
+  faces: WireFace[];
+}
+
+/** An identify as the codec reads it, from either hop (see {@link EnrollRequest}). */
+export interface IdentifyRequest extends IdentifyFields {
   images?: WireImage[];
-  /** detector -> recognizer */
   faces?: WireFace[];
 }
 
@@ -152,10 +184,26 @@ export interface StatsRequest {
   token?: string;
 }
 
-/** Any request. */
+/** Any request, as the codec reads and writes it (either hop). */
 export type Request =
   | EnrollRequest
   | IdentifyRequest
+  | ListRequest
+  | ForgetRequest
+  | StatsRequest;
+
+/** A request on the client -> detector hop. */
+export type ClientRequest =
+  | ClientEnrollRequest
+  | ClientIdentifyRequest
+  | ListRequest
+  | ForgetRequest
+  | StatsRequest;
+
+/** A request on the detector -> recognizer hop. */
+export type RecognizerRequest =
+  | RecognizerEnrollRequest
+  | RecognizerIdentifyRequest
   | ListRequest
   | ForgetRequest
   | StatsRequest;
@@ -220,7 +268,13 @@ export interface IdentifiedFace {
   landmarks?: WireLandmarks;
   /** null (unknown) unless the best distance is strictly below the threshold. */
   name: string | null;
-  distance: number;
+  /**
+   * The best candidate's distance; absent when nobody is left to compare with. DISTANCE is
+   * required on the wire, so the encoder sends the largest finite f64 then (§6.6); the
+   * decoder returns the number sent, so that a reply passed on is re-sent unchanged: read
+   * it with `knownDistance`.
+   */
+  distance?: number;
   algorithm: AlgorithmName;
   threshold: number;
   /**

@@ -7,11 +7,12 @@
 import { normalizeName } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
-  EnrollRequest,
+  ClientEnrollRequest,
+  ClientIdentifyRequest,
   EnrollResponse,
-  IdentifyRequest,
   IdentifyResponse,
   ImageReport,
+  RecognizerRequest,
   Request,
   Response,
   WireFace,
@@ -19,6 +20,7 @@ import type {
 } from "../protocol/messages.ts";
 import type { AnalyzeJob, AnalyzeResult, AnalyzeResults, DetectConfig } from "./detect_worker.ts";
 import { ServiceError, statusOf } from "./errors.ts";
+import { clientRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
 import { callService, type Endpoint, UpstreamPool } from "./upstream.ts";
@@ -93,27 +95,22 @@ export class DetectorService implements AsyncDisposable {
   }
 
   /** Answers one request. */
-  handle = (request: Request): Promise<Response> => {
-    // Crops come from this detector only: a client's would skip detection (PROTOCOL.md §11).
-    if ("faces" in request && request.faces) {
-      const why =
-        `${request.op}: the detector expects images, not face crops (FACE is for the recognizer)`;
-      return Promise.reject(new ServiceError("badRequest", why));
-    }
-    switch (request.op) {
+  handle = async (request: Request): Promise<Response> => {
+    const hop = clientRequest(request);
+    switch (hop.op) {
       case "enroll":
-        return this.#enroll(request);
+        return await this.#enroll(hop);
       case "identify":
-        return this.#identify(request);
+        return await this.#identify(hop);
       case "forget":
-        normalizeName(request.name);
-        return this.#forward(request);
+        normalizeName(hop.name);
+        return await this.#forward(hop);
       default:
-        return this.#forward(request);
+        return await this.#forward(hop);
     }
   };
 
-  async #forward(request: Request): Promise<Response> {
+  async #forward(request: RecognizerRequest): Promise<Response> {
     try {
       return await this.#send(request);
     } catch (error) {
@@ -127,7 +124,7 @@ export class DetectorService implements AsyncDisposable {
     }
   }
 
-  #send(request: Request): Promise<Response> {
+  #send(request: RecognizerRequest): Promise<Response> {
     const { limits } = this.#options;
     const call = { ...request, token: this.#options.recognizerToken };
     const options = { maxFrameBytes: limits.maxFrameBytes, peerName: "recognizer" };
@@ -161,9 +158,9 @@ export class DetectorService implements AsyncDisposable {
     return this.#pool.run(job, [own.buffer]);
   }
 
-  async #enroll(request: EnrollRequest): Promise<Response> {
+  async #enroll(request: ClientEnrollRequest): Promise<Response> {
     const name = normalizeName(request.name);
-    const images = request.images ?? [];
+    const { images } = request;
     const { maxImagesPerRequest } = this.#options.limits;
     if (images.length === 0) throw new ServiceError("badRequest", "enroll: no images given");
     if (images.length > maxImagesPerRequest) {
@@ -238,8 +235,8 @@ export class DetectorService implements AsyncDisposable {
     };
   }
 
-  async #identify(request: IdentifyRequest): Promise<Response> {
-    const images = request.images ?? [];
+  async #identify(request: ClientIdentifyRequest): Promise<Response> {
+    const { images } = request;
     if (images.length !== 1) {
       throw new ServiceError(
         "badRequest",

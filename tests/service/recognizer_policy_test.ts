@@ -151,7 +151,7 @@ Deno.test("RecognizerService answers as PROTOCOL.md promises a client", async (t
   await t.step("NAME only strictly below the threshold; 0 is a threshold too", async () => {
     const probe = { algorithm: "lbph" as const, faces: [orlFace(2, 6)] };
     const [plain] = await identify(probe);
-    const best = plain!.distance;
+    const best = plain!.distance!;
     assert.ok(best > 0 && plain!.candidates[0]?.name === "Ada");
     const at = await identify({ ...probe, threshold: best });
     assert.deepEqual([at[0]?.name, at[0]?.threshold], [null, best], "equal is not below");
