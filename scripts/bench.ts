@@ -19,7 +19,8 @@ import { HaarDetector } from "../lib/detection/haar.ts";
 import { Gallery } from "../lib/gallery/mod.ts";
 import { callService, type Endpoint } from "../lib/service/upstream.ts";
 import type { Request, Response } from "../lib/protocol/messages.ts";
-import type { AlgorithmName, WireFace } from "../lib/protocol/messages.ts";
+import type { WireFace } from "../lib/protocol/messages.ts";
+import { type Algorithm as AlgorithmName, CLASSIC_ALGORITHMS } from "../lib/core/algorithms.ts";
 import { benchRecognition } from "./bench_recognition.ts";
 import { readOrl, syntheticFace } from "./bench_gallery.ts";
 import { type ServiceProcess, startService, startStack } from "../tests/_support/services.ts";
@@ -35,7 +36,7 @@ const PYTHON = "/usr/bin/python3";
 const NATIVE = `${HERE}bench_native.py`;
 const ANNOTATED = `${SHARED}/datasets/detection/annotated`;
 const LFW = `${SHARED}/datasets/lfw10`;
-const ALGORITHMS: AlgorithmName[] = ["eigen", "fisher", "lbph"];
+const ALGORITHMS: readonly AlgorithmName[] = CLASSIC_ALGORITHMS;
 export const SECTIONS = ["decode", "detect", "recognition", "throughput", "scale"] as const;
 type Section = typeof SECTIONS[number];
 

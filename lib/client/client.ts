@@ -5,10 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { EXIT_USAGE, UsageError } from "../cli/usage_error.ts";
+import { type Algorithm, ALGORITHMS, DEFAULT_ALGORITHM, isAlgorithm } from "../core/algorithms.ts";
 import {
-  ALGORITHM_NAMES,
-  type AlgorithmName,
-  DEFAULT_ALGORITHM,
   type EnrollResponse,
   type ErrorResponse,
   type IdentifyResponse,
@@ -163,10 +161,10 @@ export async function runClient(args: string[], io: ClientIO = defaultIO): Promi
         break;
       case "identify": {
         exactly(1, "exactly one IMAGE");
-        const algorithm = values.algorithm as AlgorithmName;
-        if (!(ALGORITHM_NAMES as readonly string[]).includes(algorithm)) {
+        const algorithm = values.algorithm;
+        if (!isAlgorithm(algorithm)) {
           throw new UsageError(
-            `--algorithm: expected one of ${ALGORITHM_NAMES.join(", ")}, got ${values.algorithm}`,
+            `--algorithm: expected one of ${ALGORITHMS.join(", ")}, got ${values.algorithm}`,
           );
         }
         let threshold: number | undefined;
@@ -502,7 +500,7 @@ class EnrollFailed extends Error {
 async function identify(
   ctx: Context,
   path: string,
-  algorithm: AlgorithmName,
+  algorithm: Algorithm,
   threshold: number | undefined,
   annotatePath: string | undefined,
 ): Promise<number> {

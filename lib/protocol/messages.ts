@@ -13,6 +13,7 @@
  *
  * @module
  */
+import type { Algorithm } from "../core/algorithms.ts";
 
 /** Operation ids. 1 and 2 are fixed by the product; the rest follow. */
 export const OPS = {
@@ -40,16 +41,6 @@ export const STATUS = {
 } as const;
 /** A status name. */
 export type Status = keyof typeof STATUS;
-
-/**
- * Recognition algorithms, in the order they are reported. `dnn` (an aligned deep face
- * descriptor) is the default; the classic three are OpenCV contrib's `face` module.
- */
-export const ALGORITHM_NAMES = ["dnn", "eigen", "fisher", "lbph"] as const;
-/** A recognition algorithm id as used on the wire and on the command line. */
-export type AlgorithmName = typeof ALGORITHM_NAMES[number];
-/** The algorithm a request gets when it names none. */
-export const DEFAULT_ALGORITHM: AlgorithmName = "dnn";
 
 /** A face box in source-image pixels. */
 export interface WireBox {
@@ -147,7 +138,7 @@ export interface EnrollRequest extends EnrollFields {
 interface IdentifyFields {
   op: "identify";
   token?: string;
-  algorithm: AlgorithmName;
+  algorithm: Algorithm;
   /** Overrides the algorithm's calibrated unknown threshold; a distance, so >= 0. */
   threshold?: number;
 }
@@ -227,7 +218,7 @@ export interface ImageReport {
 
 /** Training state of one algorithm's model. */
 export interface ModelState {
-  algorithm: AlgorithmName;
+  algorithm: Algorithm;
   /**
    * "ready": includes every stored face; "training": a retrain for newer faces is under
    * way, the previous model serves meanwhile; "stale": behind the gallery and not training
@@ -275,7 +266,7 @@ export interface IdentifiedFace {
    * it with `knownDistance`.
    */
   distance?: number;
-  algorithm: AlgorithmName;
+  algorithm: Algorithm;
   threshold: number;
   /**
    * Nearest people, best first, one per person, at most 5 from the reference recognizer

@@ -21,16 +21,15 @@
  * @module
  */
 import type { Gallery } from "../gallery/mod.ts";
-import type { AlgorithmName, ModelState } from "../protocol/messages.ts";
+import { CLASSIC_ALGORITHMS, type ClassicAlgorithm } from "../core/algorithms.ts";
+import type { ModelState } from "../protocol/messages.ts";
 import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
 import { ModelNotReadyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { RecognitionPool, Trained } from "./recognition_worker.ts";
 
-/** The classic algorithms this manager keeps, in the order they are reported. */
-export type ClassicName = Exclude<AlgorithmName, "dnn">;
-/** The classic algorithms, in the order they are reported. */
-export const CLASSIC_NAMES: readonly ClassicName[] = ["eigen", "fisher", "lbph"];
+/** The algorithms that update in place, with only the new faces: the incremental lane. */
+const INCREMENTAL: readonly ClassicAlgorithm[] = ["lbph"];
 
 /** A ranked candidate as the prediction workers return it. */
 export interface LabelCandidate {
@@ -91,7 +90,7 @@ export interface Trainers {
  * ```
  */
 export function unavailableReason(
-  algorithm: ClassicName,
+  algorithm: ClassicAlgorithm,
   facesPerPerson: readonly number[],
 ): string | undefined {
   const people = facesPerPerson.filter((n) => n > 0).length;
@@ -116,14 +115,14 @@ export function unavailableReason(
 
 /** One lane: its algorithms, its trainer, and the generation they were last trained at. */
 class Lane {
-  readonly algorithms: readonly ClassicName[];
+  readonly algorithms: readonly ClassicAlgorithm[];
   readonly trainer: RecognitionPool;
   trainedGeneration = -1;
   running = false;
   loop: Promise<void> | undefined;
   waiters: Waiter[] = [];
 
-  constructor(algorithms: readonly ClassicName[], trainer: RecognitionPool) {
+  constructor(algorithms: readonly ClassicAlgorithm[], trainer: RecognitionPool) {
     this.algorithms = algorithms;
     this.trainer = trainer;
   }
@@ -143,7 +142,7 @@ export class ModelManager {
   readonly #gallery: Gallery;
   readonly #predictors: RecognitionPool;
   readonly #log: Logger;
-  readonly #states = new Map<ClassicName, AlgorithmState>();
+  readonly #states = new Map<ClassicAlgorithm, AlgorithmState>();
   readonly #incremental: Lane;
   readonly #batch: Lane;
   #closed = false;
@@ -155,9 +154,11 @@ export class ModelManager {
     this.#gallery = gallery;
     this.#predictors = predictors;
     this.#log = log;
-    this.#incremental = new Lane(["lbph"], trainers.incremental);
-    this.#batch = new Lane(["eigen", "fisher"], trainers.batch);
-    for (const a of CLASSIC_NAMES) {
+    this.#incremental = new Lane(INCREMENTAL, trainers.incremental);
+    // Every other classic algorithm retrains on the whole gallery.
+    const batch = CLASSIC_ALGORITHMS.filter((a) => !INCREMENTAL.includes(a));
+    this.#batch = new Lane(batch, trainers.batch);
+    for (const a of CLASSIC_ALGORITHMS) {
       this.#states.set(a, { served: undefined, unavailable: undefined, failed: undefined });
     }
   }
@@ -198,13 +199,13 @@ export class ModelManager {
     }
   }
 
-  #state(algorithm: ClassicName): AlgorithmState {
+  #state(algorithm: ClassicAlgorithm): AlgorithmState {
     return this.#states.get(algorithm)!;
   }
 
   #refreshAvailability(): void {
     const perPerson = this.#gallery.listPeople().map((p) => p.faces);
-    for (const algorithm of CLASSIC_NAMES) {
+    for (const algorithm of CLASSIC_ALGORITHMS) {
       this.#state(algorithm).unavailable = unavailableReason(algorithm, perPerson);
     }
   }
@@ -285,7 +286,7 @@ export class ModelManager {
         try {
           let result: Trained;
           let mode: string;
-          if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
+          if (INCREMENTAL.includes(algorithm) && served && this.#onlyAddedSince(served)) {
             result = await lane.trainer.run({
               type: "updateFrom",
               algorithm,
@@ -344,7 +345,7 @@ export class ModelManager {
    * the previous model meanwhile. `bytes` is handed over (transferred) when it owns its
    * buffer: the caller must not use it afterwards.
    */
-  async #loadPredictors(algorithm: ClassicName, bytes: Uint8Array): Promise<void> {
+  async #loadPredictors(algorithm: ClassicAlgorithm, bytes: Uint8Array): Promise<void> {
     const size = this.#predictors.size;
     const model = await this.#predictors.runOn(0, {
       type: "load",
@@ -363,7 +364,7 @@ export class ModelManager {
     return this.#gallery.countFacesUpTo(served.lastFaceId) === served.faces;
   }
 
-  #lane(algorithm: ClassicName): Lane {
+  #lane(algorithm: ClassicAlgorithm): Lane {
     return this.#incremental.algorithms.includes(algorithm) ? this.#incremental : this.#batch;
   }
 
@@ -375,7 +376,7 @@ export class ModelManager {
   states(): ModelState[] {
     const generation = this.#gallery.generation();
     this.#refreshAvailability();
-    return CLASSIC_NAMES.map((algorithm): ModelState => {
+    return CLASSIC_ALGORITHMS.map((algorithm): ModelState => {
       const s = this.#state(algorithm);
       if (s.unavailable) {
         return { algorithm, state: "unavailable", faces: 0, message: s.unavailable };
@@ -411,7 +412,7 @@ export class ModelManager {
    * for training only when there is no model at all yet.
    */
   async predict(
-    algorithm: ClassicName,
+    algorithm: ClassicAlgorithm,
     faces: ProbeFace[],
     limit = 5,
   ): Promise<{ ranked: LabelCandidate[][]; threshold: number | null }> {

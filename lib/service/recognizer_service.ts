@@ -25,7 +25,8 @@ import { ModelNotReadyError, ServiceError } from "./errors.ts";
 import { recognizerRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { type ClassicName, ModelManager } from "./model_manager.ts";
+import { ModelManager } from "./model_manager.ts";
+import type { ClassicAlgorithm } from "../core/algorithms.ts";
 import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
 import { WorkerPool } from "./worker_pool.ts";
@@ -228,7 +229,7 @@ export class RecognizerService implements AsyncDisposable {
       ? { ranked: [], threshold: null }
       : request.algorithm === "dnn"
       ? { ranked: await this.#predictDnn(faces), threshold: null }
-      : await this.#models.predict(request.algorithm as ClassicName, faces);
+      : await this.#models.predict(request.algorithm as ClassicAlgorithm, faces);
     const { ranked } = predicted;
     // The request's own threshold wins; then the one calibrated on this gallery (Fisher);
     // then the default, which for dnn depends on whether the photo is in colour

@@ -81,3 +81,16 @@ Deno.test("checkLayers() skips allow-listed edges, and only those", () => {
   const reverse = graph([["lib/cli/run_server.ts", "lib/client/client.ts"]]);
   assert.equal(checkLayers(reverse, ROOT).length, 1, "the allowance has a direction");
 });
+
+Deno.test("checkLayers() lets every layer import lib/core, and lib/core import nothing", () => {
+  const down = graph([
+    ["lib/protocol/codes.ts", "lib/core/algorithms.ts"],
+    ["lib/recognition/recognizer.ts", "lib/core/algorithms.ts"],
+    ["wasm/opencv.ts", "lib/core/algorithms.ts"],
+  ]);
+  assert.deepEqual(checkLayers(down, ROOT), []);
+  const up = graph([["lib/core/algorithms.ts", "lib/imaging/image.ts", 3]]);
+  assert.deepEqual(checkLayers(up, ROOT).map((v) => v.reason), [
+    "up: lib/core is in layer 7, lib/imaging in layer 5",
+  ]);
+});

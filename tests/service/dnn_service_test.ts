@@ -13,6 +13,7 @@ import { RecognizerService } from "../../lib/service/recognizer_service.ts";
 import { loadOpenCV } from "../../wasm/opencv.ts";
 import { datasetPath, datasetTest } from "../_datasets.ts";
 import { centredChip } from "../recognition/_chips.ts";
+import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
 
 async function lfwFace(person: string, index: number): Promise<WireFace> {
   const { cv } = await loadOpenCV();
@@ -127,7 +128,7 @@ datasetTest(
       assert.match(dnn.message!, /5 stored faces were enrolled without an aligned chip/);
       assert.match(dnn.message!, /enroll those photos again/);
       // The classic models it stored still serve, without retraining.
-      for (const a of ["eigen", "fisher", "lbph"]) {
+      for (const a of CLASSIC_ALGORITHMS) {
         assert.equal(
           model(stats.models, a).state,
           "ready",

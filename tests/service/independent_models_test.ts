@@ -9,6 +9,7 @@ import type { ModelState, WireFace } from "../../lib/protocol/messages.ts";
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import { createLogger } from "../../lib/service/log.ts";
 import { RecognizerService } from "../../lib/service/recognizer_service.ts";
+import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
 
 const ORL = new URL("../../fixtures/orl/", import.meta.url);
 
@@ -133,7 +134,7 @@ Deno.test("RecognizerService acknowledges an enroll before Eigen/Fisher finish, 
       wait: true,
     });
     assert.ok(waited.op === "enroll" && waited.status === "ok");
-    for (const a of ["eigen", "fisher", "lbph"]) {
+    for (const a of CLASSIC_ALGORITHMS) {
       assert.equal(state(waited.models, a).state, "ready", a);
       assert.equal(state(waited.models, a).faces, 12, a);
     }
