@@ -17,7 +17,7 @@ import { parseArgs } from "node:util";
 import { decodeGray } from "../lib/imaging/decode.ts";
 import { HaarDetector } from "../lib/detection/haar.ts";
 import { Gallery } from "../lib/gallery/mod.ts";
-import { callService, type Endpoint } from "../lib/service/upstream.ts";
+import { callService, type Endpoint } from "../lib/transport/mod.ts";
 import type { Request, Response } from "../lib/protocol/messages.ts";
 import type { WireFace } from "../lib/protocol/messages.ts";
 import { type Algorithm as AlgorithmName, CLASSIC_ALGORITHMS } from "../lib/core/algorithms.ts";

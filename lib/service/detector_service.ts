@@ -23,7 +23,7 @@ import { ServiceError, statusOf } from "./errors.ts";
 import { clientRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { callService, type Endpoint, UpstreamPool } from "./upstream.ts";
+import { callService, type Endpoint, UpstreamPool } from "../transport/mod.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link DetectorService.start}. */

@@ -9,6 +9,7 @@
 import { GalleryError } from "../gallery/errors.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { ErrorResponse, Status } from "../protocol/messages.ts";
+import { UnavailableError } from "../transport/errors.ts";
 
 /** A request refused by a service, with the status to send back. */
 export class ServiceError extends Error {
@@ -17,14 +18,6 @@ export class ServiceError extends Error {
   constructor(status: Exclude<Status, "ok">, message: string, options?: ErrorOptions) {
     super(message, options);
     this.status = status;
-  }
-}
-
-/** The next service could not be reached or did not answer in time. */
-export class UnavailableError extends ServiceError {
-  override name = "UnavailableError";
-  constructor(message: string, options?: ErrorOptions) {
-    super("unavailable", message, options);
   }
 }
 
@@ -82,7 +75,7 @@ export class WorkerJobError extends Error {
  * ```
  */
 export function statusOf(error: unknown): Exclude<Status, "ok"> {
-  if (error instanceof ServiceError) return error.status;
+  if (error instanceof ServiceError || error instanceof UnavailableError) return error.status;
   if (error instanceof ProtocolError) return error.status;
   if (error instanceof ModelNotReadyError) return "notReady";
   if (error instanceof GalleryError) {
