@@ -15,10 +15,10 @@ import {
   detectionConfig,
 } from "./lib/cli/detection_flags.ts";
 import { runServer } from "./lib/cli/run_server.ts";
-import { EXIT_USAGE, UsageError } from "./lib/cli/usage_error.ts";
+import { EXIT_USAGE, UsageError } from "./lib/core/usage_error.ts";
 import { DetectorService } from "./lib/service/detector_service.ts";
 import { createLogger } from "./lib/service/log.ts";
-import { parseEndpoint } from "./lib/service/upstream.ts";
+import { parseEndpoint } from "./lib/transport/mod.ts";
 
 const HELP = `Usage: detector [--port 7001] [--recognizer HOST:PORT] [options]
   --recognizer H:P     where the recognizer listens (default 127.0.0.1:7002)

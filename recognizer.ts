@@ -5,7 +5,7 @@
  */
 import { parseServerArgs, SERVER_FLAGS_HELP } from "./lib/cli/server_flags.ts";
 import { runServer } from "./lib/cli/run_server.ts";
-import { EXIT_USAGE, UsageError } from "./lib/cli/usage_error.ts";
+import { EXIT_USAGE, UsageError } from "./lib/core/usage_error.ts";
 import { createLogger } from "./lib/service/log.ts";
 import { RecognizerService } from "./lib/service/recognizer_service.ts";
 

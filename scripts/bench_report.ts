@@ -2,6 +2,7 @@
  * Renders docs/BENCHMARKS.md from the figures of one `deno task bench` run.
  * @module
  */
+import { CLASSIC_ALGORITHMS, type ClassicAlgorithm } from "../lib/core/algorithms.ts";
 import type { BenchResults } from "./bench.ts";
 
 type Verdict = { target: string; measured: string; ok: boolean | undefined; note?: string };
@@ -43,7 +44,7 @@ function verdicts(r: BenchResults): Verdict[] {
   const levels = r.scale?.levels ?? [];
   const top = levels.find((l) => l.faces === 10000);
   if (top) {
-    const p = (a: "eigen" | "fisher" | "lbph") => top.identify[a]?.p50 ?? NaN;
+    const p = (a: ClassicAlgorithm) => top.identify[a]?.p50 ?? NaN;
     out.push({
       target: "10,000 faces: LBPH identify p50 ≤ 250 ms",
       measured: `${fmt(p("lbph"), 1)} ms`,
@@ -190,7 +191,7 @@ export function renderReport(r: BenchResults, svgs: string[]): string {
           "ratio",
           "model bytes (400 faces)",
         ],
-        (["eigen", "fisher", "lbph"] as const).map((a) => {
+        CLASSIC_ALGORITHMS.map((a) => {
           const x = rec.results[a];
           return [
             a,

@@ -25,7 +25,7 @@ import {
   type Response,
 } from "../lib/protocol/mod.ts";
 import { DEFAULT_LIMITS } from "../lib/service/limits.ts";
-import { callService } from "../lib/service/upstream.ts";
+import { callService } from "../lib/transport/mod.ts";
 import { decodeGray } from "../lib/imaging/mod.ts";
 import { fuzzFrame, type Mutation, Rng } from "./lib/fuzz_frames.ts";
 import { type ServiceProcess, startStack } from "../tests/_support/services.ts";

@@ -9,7 +9,7 @@ import {
   type FaceDetectorName,
 } from "../service/detect_worker.ts";
 import { intFlag } from "./server_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import { UsageError } from "../core/usage_error.ts";
 
 /** parseArgs options for the detection flags. */
 export const DETECTION_FLAGS = {

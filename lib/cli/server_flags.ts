@@ -5,8 +5,8 @@
 import { parseArgs } from "node:util";
 import { DEFAULT_LIMITS, type ServiceLimits } from "../service/limits.ts";
 import { LOG_LEVELS, type LogLevel } from "../service/log.ts";
-import type { TlsFiles } from "../service/server.ts";
-import { UsageError } from "./usage_error.ts";
+import type { TlsFiles } from "../transport/mod.ts";
+import { UsageError } from "../core/usage_error.ts";
 
 /** Options every server accepts. */
 export const SERVER_FLAGS = {

@@ -4,6 +4,7 @@
  */
 import { loadOpenCV } from "../../wasm/opencv.ts";
 import { annotate, decodeImage, encodeJpeg, encodePng, fitRgba } from "../imaging/mod.ts";
+import { knownDistance } from "../protocol/distance.ts";
 import type { IdentifiedFace } from "../protocol/messages.ts";
 
 /**
@@ -30,12 +31,16 @@ export async function annotateFile(
         width: Math.max(1, Math.round(f.box.width * scale)),
         height: Math.max(1, Math.round(f.box.height * scale)),
       },
-      text: f.name === null
-        ? "unknown"
-        : `${f.name} ${f.distance < 10 ? f.distance.toFixed(2) : f.distance.toFixed(1)}`,
+      text: f.name === null ? "unknown" : `${f.name} ${label(knownDistance(f.distance))}`,
       known: f.name !== null,
     })),
   );
   const bytes = /\.png$/i.test(outPath) ? encodePng(labelled) : encodeJpeg(labelled, 90);
   await Deno.writeFile(outPath, bytes);
+}
+
+/** A distance as the labels show it: two decimals below 10, one above. */
+function label(distance: number | undefined): string {
+  if (distance === undefined) return "";
+  return distance < 10 ? distance.toFixed(2) : distance.toFixed(1);
 }

@@ -9,8 +9,8 @@ import { ALGORITHM_IDS, decodeId, encodeId, MODEL_STATE_IDS } from "./codes.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Field, FieldValue } from "./field.ts";
 import type { FieldGroup, GroupSpec } from "./_field_group.ts";
+import type { Algorithm } from "../core/algorithms.ts";
 import type {
-  AlgorithmName,
   ModelState,
   WireBox,
   WireChip,
@@ -31,12 +31,12 @@ export function optionalField(name: TagName, value: FieldValue | undefined): Fie
 }
 
 /** The algorithm field of a message. */
-export function algorithmField(algorithm: AlgorithmName): Field {
+export function algorithmField(algorithm: Algorithm): Field {
   return field("algorithm", encodeId(ALGORITHM_IDS, algorithm, "algorithm"));
 }
 
 /** Reads the algorithm field of a group. */
-export function readAlgorithm(group: FieldGroup): AlgorithmName {
+export function readAlgorithm(group: FieldGroup): Algorithm {
   return decodeId(ALGORITHM_IDS, group.number("algorithm"), "algorithm");
 }
 

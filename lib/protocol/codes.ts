@@ -6,7 +6,8 @@
  */
 
 import { ProtocolError } from "./errors.ts";
-import { type AlgorithmName, type ImageOutcome, type ModelState, OPS } from "./messages.ts";
+import type { Algorithm } from "../core/algorithms.ts";
+import { type ImageOutcome, type ModelState, OPS } from "./messages.ts";
 
 /**
  * The op ids as error messages name them, `"1..5"` today: derived from {@link OPS}, so the
@@ -20,7 +21,7 @@ export const ALGORITHM_IDS = {
   fisher: 2,
   lbph: 3,
   dnn: 4,
-} as const satisfies Record<AlgorithmName, number>;
+} as const satisfies Record<Algorithm, number>;
 
 /** Image outcome ids (tag `outcome`). */
 export const OUTCOME_IDS = {

@@ -4,11 +4,16 @@
  * `lib/protocol` only ever sees these shapes.
  *
  * The same operations travel on both hops:
- * - client -> detector carries encoded images (`images`);
- * - detector -> recognizer carries normalised greyscale face crops (`faces`).
+ * - client -> detector carries encoded images (`images`): {@link ClientRequest};
+ * - detector -> recognizer carries normalised greyscale face crops (`faces`):
+ *   {@link RecognizerRequest}.
+ *
+ * The codec serves both hops, so what it decodes is a {@link Request}, in which enroll and
+ * identify may carry either payload (or both); each service narrows it to its hop's type.
  *
  * @module
  */
+import type { Algorithm } from "../core/algorithms.ts";
 
 /** Operation ids. 1 and 2 are fixed by the product; the rest follow. */
 export const OPS = {
@@ -36,16 +41,6 @@ export const STATUS = {
 } as const;
 /** A status name. */
 export type Status = keyof typeof STATUS;
-
-/**
- * Recognition algorithms, in the order they are reported. `dnn` (an aligned deep face
- * descriptor) is the default; the classic three are OpenCV contrib's `face` module.
- */
-export const ALGORITHM_NAMES = ["dnn", "eigen", "fisher", "lbph"] as const;
-/** A recognition algorithm id as used on the wire and on the command line. */
-export type AlgorithmName = typeof ALGORITHM_NAMES[number];
-/** The algorithm a request gets when it names none. */
-export const DEFAULT_ALGORITHM: AlgorithmName = "dnn";
 
 /** A face box in source-image pixels. */
 export interface WireBox {
@@ -115,8 +110,11 @@ export interface WireFace {
 
 // ---------------------------------------------------------------- requests
 
-/** Stores a person's faces and retrains (op 1); the person is created on first use. */
-export interface EnrollRequest {
+/**
+ * What every enroll carries, on either hop. An enroll stores a person's faces (op 1); the
+ * person is created on first use.
+ */
+interface EnrollFields {
   /** The operation. */
   op: "enroll";
   /** Optional shared secret (see the security section of the README). */
@@ -124,34 +122,60 @@ export interface EnrollRequest {
   /** The person to add the faces to (normalised and matched as docs/PROTOCOL.md §11.1 says). */
   name: string;
   /**
-   * client -> detector: take the largest face of an image that shows several, instead of
-   * refusing the image.
-   */
-  largest?: boolean;
-  /**
    * Acknowledge only once every model includes the new faces, instead of once they are
    * durable and in the incremental models (Eigen/Fisher still training). Passed on.
    */
   wait?: boolean;
-  /** client -> detector */
+}
+
+/** An enroll as the client sends it to the detector: encoded images. */
+export interface ClientEnrollRequest extends EnrollFields {
+  /** Take the largest face of an image that shows several, instead of refusing the image. */
+  largest?: boolean;
+  images: WireImage[];
+}
+
+/** An enroll as the detector sends it on to the recognizer: one crop per stored image. */
+export interface RecognizerEnrollRequest extends EnrollFields {
+  faces: WireFace[];
+}
+
+/**
+ * An enroll as the codec reads it, from either hop. The wire allows IMAGE and FACE fields
+ * in one message (docs/PROTOCOL.md §4), so both are optional here; each service narrows
+ * this to its own hop's type, refusing the other payload.
+ */
+export interface EnrollRequest extends EnrollFields {
+  largest?: boolean;
   images?: WireImage[];
-  /** detector -> recognizer */
   faces?: WireFace[];
 }
 
-/** Names every face in one image (op 2). */
-export interface IdentifyRequest {
+/** What every identify carries, on either hop. An identify names every face in one image (op 2). */
+interface IdentifyFields {
   /** The operation. */
   op: "identify";
   /** Optional shared secret, as in {@link EnrollRequest.token}. */
   token?: string;
   /** The algorithm whose model answers. */
-  algorithm: AlgorithmName;
+  algorithm: Algorithm;
   /** Overrides the algorithm's calibrated unknown threshold; a distance, so >= 0. */
   threshold?: number;
-  /** client -> detector: exactly one image */
+}
+
+/** An identify as the client sends it to the detector: exactly one encoded image. */
+export interface ClientIdentifyRequest extends IdentifyFields {
+  images: WireImage[];
+}
+
+/** An identify as the detector sends it on to the recognizer: every face found. */
+export interface RecognizerIdentifyRequest extends IdentifyFields {
+  faces: WireFace[];
+}
+
+/** An identify as the codec reads it, from either hop (see {@link EnrollRequest}). */
+export interface IdentifyRequest extends IdentifyFields {
   images?: WireImage[];
-  /** detector -> recognizer */
   faces?: WireFace[];
 }
 
@@ -181,10 +205,26 @@ export interface StatsRequest {
   token?: string;
 }
 
-/** Any request. */
+/** Any request, as the codec reads and writes it (either hop). */
 export type Request =
   | EnrollRequest
   | IdentifyRequest
+  | ListRequest
+  | ForgetRequest
+  | StatsRequest;
+
+/** A request on the client -> detector hop. */
+export type ClientRequest =
+  | ClientEnrollRequest
+  | ClientIdentifyRequest
+  | ListRequest
+  | ForgetRequest
+  | StatsRequest;
+
+/** A request on the detector -> recognizer hop. */
+export type RecognizerRequest =
+  | RecognizerEnrollRequest
+  | RecognizerIdentifyRequest
   | ListRequest
   | ForgetRequest
   | StatsRequest;
@@ -211,7 +251,7 @@ export interface ImageReport {
 /** Training state of one algorithm's model. */
 export interface ModelState {
   /** The algorithm whose model this is. */
-  algorithm: AlgorithmName;
+  algorithm: Algorithm;
   /**
    * "ready": includes every stored face; "training": a retrain for newer faces is under
    * way, the previous model serves meanwhile; "stale": behind the gallery and not training
@@ -261,12 +301,14 @@ export interface IdentifiedFace {
   /** null (unknown) unless the best distance is strictly below the threshold. */
   name: string | null;
   /**
-   * Distance to the best candidate (smaller is closer); `Number.MAX_VALUE` when no enrolled
-   * person is left to compare with.
+   * The best candidate's distance (smaller is closer); absent when nobody is left to compare
+   * with. DISTANCE is required on the wire, so the encoder sends the largest finite f64 then
+   * (§6.6); the decoder returns the number sent, so that a reply passed on is re-sent
+   * unchanged: read it with `knownDistance`.
    */
-  distance: number;
+  distance?: number;
   /** The algorithm that answered. */
-  algorithm: AlgorithmName;
+  algorithm: Algorithm;
   /** The unknown-face threshold that was applied. */
   threshold: number;
   /**

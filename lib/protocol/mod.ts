@@ -21,6 +21,7 @@
 
 export * from "./messages.ts";
 export { ProtocolError } from "./errors.ts";
+export { knownDistance, NO_DISTANCE, wireDistance } from "./distance.ts";
 export { toErrorResponse } from "./error_response.ts";
 export type { ProtocolErrorOptions, ProtocolErrorStatus, ProtocolTimeout } from "./errors.ts";
 export { DEFAULT_LIMITS, resolveLimits } from "./limits.ts";

@@ -20,6 +20,7 @@ import {
 } from "./_containers.ts";
 import { FieldGroup, type GroupSpec } from "./_field_group.ts";
 import { decodeId, encodeId, nameOfId, OP_ID_RANGE, OUTCOME_IDS } from "./codes.ts";
+import { wireDistance } from "./distance.ts";
 import { ProtocolError } from "./errors.ts";
 import type { Field } from "./field.ts";
 import { type Frame, HEADER_BYTES, parseFrame, RESPONSE_BIT, writeHeader } from "./frame.ts";
@@ -81,7 +82,9 @@ const MAX_OP_ID = 0x7f;
  * Encodes a response as one whole frame (header and body).
  *
  * An error's `message` is cut to the string cap at a character boundary (ending in "…"),
- * so that an error can always be sent. An error `op` given as a number that is a known op
+ * so that an error can always be sent. A match without a distance, and a distance that is
+ * not finite, are sent as the largest finite f64 (docs/PROTOCOL.md §6.6); decoding returns
+ * that number as it came. An error `op` given as a number that is a known op
  * id decodes as that op's name.
  *
  * @throws {ProtocolError} `tooLarge` when the response would break a cap of `options`.
@@ -294,11 +297,14 @@ function matchField(face: IdentifiedFace): Field {
     ...optionalField("score", face.score),
     ...optionalField("landmarks", face.landmarks && landmarksValue(face.landmarks)),
     ...optionalField("name", face.name ?? undefined),
-    field("distance", face.distance),
+    field("distance", wireDistance(face.distance)),
     algorithmField(face.algorithm),
     field("threshold", face.threshold),
     ...face.candidates.map((candidate) =>
-      field("candidate", [field("name", candidate.name), field("distance", candidate.distance)])
+      field("candidate", [
+        field("name", candidate.name),
+        field("distance", wireDistance(candidate.distance)),
+      ])
     ),
   ]);
 }

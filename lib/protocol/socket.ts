@@ -1,7 +1,8 @@
 /**
  * The transport adapter: frames over web streams, such as a `Deno.Conn`'s `readable` and
  * `writable`. The only file of the protocol layer that does I/O or keeps time; everything
- * it parses goes through the pure {@link FrameReader}.
+ * it parses goes through the pure {@link FrameReader}. The sockets themselves are opened
+ * in lib/transport.
  *
  * @module
  */

@@ -8,17 +8,15 @@
  * @module
  */
 
-/**
- * The classic algorithms of OpenCV contrib's `face` module, which learn from greyscale
- * crops and are kept at parity with it.
- */
-export const CLASSIC_ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
-/** Every algorithm id, as used on the wire, in model files and on the command line. */
-export const ALGORITHMS = ["dnn", ...CLASSIC_ALGORITHMS] as const;
-/** One of {@link ALGORITHMS}. */
-export type Algorithm = typeof ALGORITHMS[number];
-/** One of {@link CLASSIC_ALGORITHMS}. */
-export type ClassicAlgorithm = typeof CLASSIC_ALGORITHMS[number];
+import type { Algorithm } from "../core/algorithms.ts";
+
+// The list itself lives in lib/core, below this layer and lib/protocol (see there why).
+export {
+  type Algorithm,
+  ALGORITHMS,
+  CLASSIC_ALGORITHMS,
+  type ClassicAlgorithm,
+} from "../core/algorithms.ts";
 
 /**
  * An 8-bit face image, row-major: greyscale (`data.length === width * height`) for the

@@ -33,7 +33,10 @@ export const DEFAULT_THRESHOLDS: Readonly<Record<Algorithm, number>> = Object.fr
  * assert.deepEqual(accepted, [{ label: 1, distance: 40 }]);
  * ```
  */
-export function applyThreshold(candidates: readonly Candidate[], threshold: number): Candidate[] {
+export function applyThreshold<C extends Pick<Candidate, "distance">>(
+  candidates: readonly C[],
+  threshold: number,
+): C[] {
   if (Number.isNaN(threshold)) throw new RangeError("threshold: expected a number, got NaN");
   return candidates.filter((c) => c.distance < threshold);
 }

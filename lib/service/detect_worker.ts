@@ -14,7 +14,7 @@ import {
   YunetDetector,
   type YunetOptions,
 } from "../detection/mod.ts";
-import { cropAndResize, decodeGray, decodeImage, toGray } from "../imaging/mod.ts";
+import { cropAndResize, decodeGray, decodeImage, ImageError, toGray } from "../imaging/mod.ts";
 import {
   type Box,
   FACE_HEIGHT,
@@ -67,16 +67,20 @@ export interface AnalyzeResult {
   chipSize: number;
 }
 
+/** What each job of this worker returns, by its `type`. */
+export interface AnalyzeResults {
+  analyze: AnalyzeResult;
+}
+
 /** The side of the aligned chips the `dnn` descriptor takes. */
 export const CHIP_SIZE = 150;
 
-serveWorker(async (raw) => {
-  const config = raw as DetectConfig;
+// An image that cannot be decoded is the client's: it crosses as an input error.
+serveWorker<AnalyzeJob, AnalyzeResults, DetectConfig>(async (config) => {
   const { cv } = await loadOpenCV();
   const haar = config.detector === "haar" ? await HaarDetector.create() : undefined;
   const yunet = config.detector === "yunet" ? await YunetDetector.create() : undefined;
-  return (rawJob) => {
-    const job = rawJob as AnalyzeJob;
+  return (job) => {
     let faces: DetectedFace[];
     let gray: GrayImage;
     let rgba: RgbaImage | undefined;
@@ -113,4 +117,4 @@ serveWorker(async (raw) => {
     );
     return transferable(result, buffers);
   };
-});
+}, { inputErrors: [ImageError] });

@@ -7,21 +7,23 @@
 import { normalizeName } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
-  EnrollRequest,
+  ClientEnrollRequest,
+  ClientIdentifyRequest,
   EnrollResponse,
-  IdentifyRequest,
   IdentifyResponse,
   ImageReport,
+  RecognizerRequest,
   Request,
   Response,
   WireFace,
   WireLandmarks,
 } from "../protocol/messages.ts";
-import type { AnalyzeJob, AnalyzeResult, DetectConfig } from "./detect_worker.ts";
+import type { AnalyzeJob, AnalyzeResult, AnalyzeResults, DetectConfig } from "./detect_worker.ts";
 import { ServiceError, statusOf } from "./errors.ts";
+import { clientRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { callService, type Endpoint, UpstreamPool } from "./upstream.ts";
+import { callService, type Endpoint, UpstreamPool } from "../transport/mod.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link DetectorService.start}. */
@@ -40,11 +42,14 @@ const WORKER_URL = new URL("./detect_worker.ts", import.meta.url);
 
 /** See the module documentation. Supports `await using`. */
 export class DetectorService implements AsyncDisposable {
-  readonly #pool: WorkerPool;
+  readonly #pool: WorkerPool<AnalyzeJob, AnalyzeResults>;
   readonly #options: DetectorServiceOptions;
   readonly #upstream: UpstreamPool;
 
-  private constructor(pool: WorkerPool, options: DetectorServiceOptions) {
+  private constructor(
+    pool: WorkerPool<AnalyzeJob, AnalyzeResults>,
+    options: DetectorServiceOptions,
+  ) {
     this.#pool = pool;
     this.#options = options;
     this.#upstream = new UpstreamPool(options.recognizer);
@@ -52,7 +57,7 @@ export class DetectorService implements AsyncDisposable {
 
   /** Starts the decoding/detection workers. */
   static async start(options: DetectorServiceOptions): Promise<DetectorService> {
-    const pool = await WorkerPool.start(WORKER_URL, {
+    const pool = await WorkerPool.start<AnalyzeJob, AnalyzeResults>(WORKER_URL, {
       size: options.workers,
       name: "detection",
       init: options.detection,
@@ -90,27 +95,22 @@ export class DetectorService implements AsyncDisposable {
   }
 
   /** Answers one request. */
-  handle = (request: Request): Promise<Response> => {
-    // Crops come from this detector only: a client's would skip detection (PROTOCOL.md §11).
-    if ("faces" in request && request.faces) {
-      const why =
-        `${request.op}: the detector expects images, not face crops (FACE is for the recognizer)`;
-      return Promise.reject(new ServiceError("badRequest", why));
-    }
-    switch (request.op) {
+  handle = async (request: Request): Promise<Response> => {
+    const hop = clientRequest(request);
+    switch (hop.op) {
       case "enroll":
-        return this.#enroll(request);
+        return await this.#enroll(hop);
       case "identify":
-        return this.#identify(request);
+        return await this.#identify(hop);
       case "forget":
-        normalizeName(request.name);
-        return this.#forward(request);
+        normalizeName(hop.name);
+        return await this.#forward(hop);
       default:
-        return this.#forward(request);
+        return await this.#forward(hop);
     }
   };
 
-  async #forward(request: Request): Promise<Response> {
+  async #forward(request: RecognizerRequest): Promise<Response> {
     try {
       return await this.#send(request);
     } catch (error) {
@@ -124,7 +124,7 @@ export class DetectorService implements AsyncDisposable {
     }
   }
 
-  #send(request: Request): Promise<Response> {
+  #send(request: RecognizerRequest): Promise<Response> {
     const { limits } = this.#options;
     const call = { ...request, token: this.#options.recognizerToken };
     const options = { maxFrameBytes: limits.maxFrameBytes, peerName: "recognizer" };
@@ -155,12 +155,12 @@ export class DetectorService implements AsyncDisposable {
       maxCrops,
       chips,
     };
-    return this.#pool.run<AnalyzeResult>(job, [own.buffer]);
+    return this.#pool.run(job, [own.buffer]);
   }
 
-  async #enroll(request: EnrollRequest): Promise<Response> {
+  async #enroll(request: ClientEnrollRequest): Promise<Response> {
     const name = normalizeName(request.name);
-    const images = request.images ?? [];
+    const { images } = request;
     const { maxImagesPerRequest } = this.#options.limits;
     if (images.length === 0) throw new ServiceError("badRequest", "enroll: no images given");
     if (images.length > maxImagesPerRequest) {
@@ -235,8 +235,8 @@ export class DetectorService implements AsyncDisposable {
     };
   }
 
-  async #identify(request: IdentifyRequest): Promise<Response> {
-    const images = request.images ?? [];
+  async #identify(request: ClientIdentifyRequest): Promise<Response> {
+    const { images } = request;
     if (images.length !== 1) {
       throw new ServiceError(
         "badRequest",

@@ -15,8 +15,7 @@ import { DEFAULT_THRESHOLDS, DNN_GREY_THRESHOLD, DnnRecognizer } from "../recogn
 import { DESCRIPTOR_LENGTH, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
 import type { LabelCandidate } from "./model_manager.ts";
 import type { Logger } from "./log.ts";
-import type { Embedded, RecognitionJob } from "./recognition_worker.ts";
-import type { WorkerPool } from "./worker_pool.ts";
+import type { Embedded, RecognitionPool } from "./recognition_worker.ts";
 
 /** Chips re-embedded per worker job when a gallery is brought to a new descriptor model. */
 const REEMBED_BATCH = 16;
@@ -24,7 +23,7 @@ const REEMBED_BATCH = 16;
 /** See the module documentation. */
 export class DnnModel {
   readonly #gallery: Gallery;
-  readonly #pool: WorkerPool;
+  readonly #pool: RecognitionPool;
   readonly #log: Logger;
   readonly #recognizer = new DnnRecognizer({
     model: DESCRIPTOR_MODEL,
@@ -33,7 +32,7 @@ export class DnnModel {
   #reembedding: Promise<void> | undefined;
   #closed = false;
 
-  constructor(gallery: Gallery, pool: WorkerPool, log: Logger) {
+  constructor(gallery: Gallery, pool: RecognitionPool, log: Logger) {
     this.#gallery = gallery;
     this.#pool = pool;
     this.#log = log;
@@ -51,7 +50,7 @@ export class DnnModel {
       stored.map((s) => s.label),
       stored.map((s) => s.id),
     );
-    await this.#pool.broadcast({ type: "loadDescriptor" } satisfies RecognitionJob);
+    await this.#pool.broadcast({ type: "loadDescriptor" });
     this.#log.info("model loaded", { algorithm: "dnn", faces: stored.length });
     if (this.#gallery.embeddingCounts(DESCRIPTOR_MODEL).pending > 0) {
       this.#reembedding = this.#reembed().finally(() => this.#reembedding = undefined);
@@ -64,9 +63,10 @@ export class DnnModel {
       const batch = this.#gallery.pendingChips(DESCRIPTOR_MODEL, REEMBED_BATCH);
       if (batch.length === 0) break;
       try {
-        const { vectors } = await this.#pool.run<Embedded>(
-          { type: "embedPng", pngs: batch.map((b) => b.chipPng) } satisfies RecognitionJob,
-        );
+        const { vectors } = await this.#pool.run({
+          type: "embedPng",
+          pngs: batch.map((b) => b.chipPng),
+        });
         this.#gallery.setEmbeddings(
           DESCRIPTOR_MODEL,
           batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })),
@@ -93,10 +93,7 @@ export class DnnModel {
     // Copies: the chips are views into the request frame, which would otherwise be cloned
     // into the worker whole.
     const own = chips.map((c) => ({ width: c.width, height: c.height, pixels: c.pixels.slice() }));
-    return this.#pool.run<Embedded>(
-      { type: "embed", chips: own, png } satisfies RecognitionJob,
-      own.map((c) => c.pixels.buffer),
-    );
+    return this.#pool.run({ type: "embed", chips: own, png }, own.map((c) => c.pixels.buffer));
   }
 
   /** Adds descriptors of faces just committed to the gallery. */

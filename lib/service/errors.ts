@@ -1,13 +1,15 @@
 /**
  * The service layer's errors, and the single place where an error from any layer is
  * turned into a wire status.
+ *
+ * Only error modules are imported here, so that worker modules can import this one
+ * without loading the gallery or the codec.
  * @module
  */
-import { GalleryError } from "../gallery/mod.ts";
-import { ProtocolError } from "../protocol/mod.ts";
+import { GalleryError } from "../gallery/errors.ts";
+import { ProtocolError } from "../protocol/errors.ts";
 import type { ErrorResponse, Status } from "../protocol/messages.ts";
-import { ModelNotReadyError } from "./model_manager.ts";
-import { WorkerJobError } from "./worker_pool.ts";
+import { UnavailableError } from "../transport/errors.ts";
 
 /** A request refused by a service, with the status to send back. */
 export class ServiceError extends Error {
@@ -19,17 +21,61 @@ export class ServiceError extends Error {
   }
 }
 
-/** The next service could not be reached or did not answer in time. */
-export class UnavailableError extends ServiceError {
-  override name = "UnavailableError";
-  constructor(message: string, options?: ErrorOptions) {
-    super("unavailable", message, options);
+/** Raised when an algorithm cannot answer (nobody enrolled, Fisher with one person...). */
+export class ModelNotReadyError extends Error {
+  override name = "ModelNotReadyError";
+}
+
+/**
+ * A worker refused a job's input: the error it threw is of a class its module declared an
+ * input error (`serveWorker`'s `inputErrors`, e.g. `ImageError` for an image that cannot
+ * be decoded), re-created on the calling side. The client sent something unusable.
+ */
+export class JobInputError extends Error {
+  override name = "JobInputError";
+  /** The original error's `name` (e.g. "ImageError"). */
+  readonly kind: string;
+  /** The original error's `code`, when it had one (e.g. "too_large"). */
+  readonly code: string | undefined;
+  constructor(kind: string, message: string, code?: string) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
   }
 }
 
-/** Maps any error to the status a client should see. */
+/**
+ * Any other error a job threw inside a worker, re-created on the calling side: a fault of
+ * ours (a TypeError from a bug, a failed write...), never the client's.
+ */
+export class WorkerJobError extends Error {
+  override name = "WorkerJobError";
+  /** The original error's `name` (e.g. "TypeError"). */
+  readonly kind: string;
+  /** The original error's `code`, when it had one. */
+  readonly code: string | undefined;
+  constructor(kind: string, message: string, code?: string) {
+    super(message);
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+/**
+ * Maps any error to the status a client should see: the client's mistakes to their
+ * status, anything unforeseen (a worker's TypeError included) to `internal`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { JobInputError, statusOf, WorkerJobError } from "./errors.ts";
+ * assert.equal(statusOf(new JobInputError("ImageError", "1x1 GIF bomb", "too_large")), "tooLarge");
+ * assert.equal(statusOf(new JobInputError("ImageError", "not an image", "unreadable")), "badRequest");
+ * assert.equal(statusOf(new WorkerJobError("TypeError", "x is undefined")), "internal");
+ * ```
+ */
 export function statusOf(error: unknown): Exclude<Status, "ok"> {
-  if (error instanceof ServiceError) return error.status;
+  if (error instanceof ServiceError || error instanceof UnavailableError) return error.status;
   if (error instanceof ProtocolError) return error.status;
   if (error instanceof ModelNotReadyError) return "notReady";
   if (error instanceof GalleryError) {
@@ -39,10 +85,7 @@ export function statusOf(error: unknown): Exclude<Status, "ok"> {
       ? "badRequest"
       : "internal";
   }
-  if (error instanceof WorkerJobError) {
-    if (error.kind === "ImageError") return error.code === "too_large" ? "tooLarge" : "badRequest";
-    if (error.kind === "TypeError" || error.kind === "RangeError") return "badRequest";
-  }
+  if (error instanceof JobInputError) return error.code === "too_large" ? "tooLarge" : "badRequest";
   return "internal";
 }
 

@@ -21,25 +21,20 @@
  * @module
  */
 import type { Gallery } from "../gallery/mod.ts";
-import type { AlgorithmName, ModelState } from "../protocol/messages.ts";
-import { DEFAULT_THRESHOLDS, type SharedModel } from "../recognition/mod.ts";
+import { CLASSIC_ALGORITHMS, type ClassicAlgorithm } from "../core/algorithms.ts";
+import type { ModelState } from "../protocol/messages.ts";
+import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
+import { ModelNotReadyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
-import type { WorkerPool } from "./worker_pool.ts";
+import type { RecognitionPool, Trained } from "./recognition_worker.ts";
 
-/** The classic algorithms this manager keeps, in the order they are reported. */
-export type ClassicName = Exclude<AlgorithmName, "dnn">;
-/** The classic algorithms, in the order they are reported. */
-export const CLASSIC_NAMES: readonly ClassicName[] = ["eigen", "fisher", "lbph"];
+/** The algorithms that update in place, with only the new faces: the incremental lane. */
+const INCREMENTAL: readonly ClassicAlgorithm[] = ["lbph"];
 
 /** A ranked candidate as the prediction workers return it. */
 export interface LabelCandidate {
   label: number;
   distance: number;
-}
-
-/** Raised when an algorithm cannot answer (nobody enrolled, Fisher with one person...). */
-export class ModelNotReadyError extends Error {
-  override name = "ModelNotReadyError";
 }
 
 interface Waiter {
@@ -73,9 +68,9 @@ export interface ProbeFace {
 /** The two training workers: one per lane. */
 export interface Trainers {
   /** Updates LBPH incrementally (and retrains it after a removal). */
-  incremental: WorkerPool;
+  incremental: RecognitionPool;
   /** Retrains Eigenfaces and Fisherfaces on the whole gallery. */
-  batch: WorkerPool;
+  batch: RecognitionPool;
 }
 
 /**
@@ -95,7 +90,7 @@ export interface Trainers {
  * ```
  */
 export function unavailableReason(
-  algorithm: ClassicName,
+  algorithm: ClassicAlgorithm,
   facesPerPerson: readonly number[],
 ): string | undefined {
   const people = facesPerPerson.filter((n) => n > 0).length;
@@ -120,14 +115,14 @@ export function unavailableReason(
 
 /** One lane: its algorithms, its trainer, and the generation they were last trained at. */
 class Lane {
-  readonly algorithms: readonly ClassicName[];
-  readonly trainer: WorkerPool;
+  readonly algorithms: readonly ClassicAlgorithm[];
+  readonly trainer: RecognitionPool;
   trainedGeneration = -1;
   running = false;
   loop: Promise<void> | undefined;
   waiters: Waiter[] = [];
 
-  constructor(algorithms: readonly ClassicName[], trainer: WorkerPool) {
+  constructor(algorithms: readonly ClassicAlgorithm[], trainer: RecognitionPool) {
     this.algorithms = algorithms;
     this.trainer = trainer;
   }
@@ -145,23 +140,25 @@ class Lane {
 /** See the module documentation. */
 export class ModelManager {
   readonly #gallery: Gallery;
-  readonly #predictors: WorkerPool;
+  readonly #predictors: RecognitionPool;
   readonly #log: Logger;
-  readonly #states = new Map<ClassicName, AlgorithmState>();
+  readonly #states = new Map<ClassicAlgorithm, AlgorithmState>();
   readonly #incremental: Lane;
   readonly #batch: Lane;
   #closed = false;
 
-  constructor(gallery: Gallery, trainers: Trainers, predictors: WorkerPool, log: Logger) {
+  constructor(gallery: Gallery, trainers: Trainers, predictors: RecognitionPool, log: Logger) {
     if (gallery.path === ":memory:" || gallery.path === "") {
       throw new TypeError("ModelManager: expected a gallery file the trainers can open");
     }
     this.#gallery = gallery;
     this.#predictors = predictors;
     this.#log = log;
-    this.#incremental = new Lane(["lbph"], trainers.incremental);
-    this.#batch = new Lane(["eigen", "fisher"], trainers.batch);
-    for (const a of CLASSIC_NAMES) {
+    this.#incremental = new Lane(INCREMENTAL, trainers.incremental);
+    // Every other classic algorithm retrains on the whole gallery.
+    const batch = CLASSIC_ALGORITHMS.filter((a) => !INCREMENTAL.includes(a));
+    this.#batch = new Lane(batch, trainers.batch);
+    for (const a of CLASSIC_ALGORITHMS) {
       this.#states.set(a, { served: undefined, unavailable: undefined, failed: undefined });
     }
   }
@@ -202,13 +199,13 @@ export class ModelManager {
     }
   }
 
-  #state(algorithm: ClassicName): AlgorithmState {
+  #state(algorithm: ClassicAlgorithm): AlgorithmState {
     return this.#states.get(algorithm)!;
   }
 
   #refreshAvailability(): void {
     const perPerson = this.#gallery.listPeople().map((p) => p.faces);
-    for (const algorithm of CLASSIC_NAMES) {
+    for (const algorithm of CLASSIC_ALGORITHMS) {
       this.#state(algorithm).unavailable = unavailableReason(algorithm, perPerson);
     }
   }
@@ -287,9 +284,9 @@ export class ModelManager {
         const started = performance.now();
         const served = state.served;
         try {
-          let result: { bytes: Uint8Array; faces: number; threshold?: number | null };
+          let result: Trained;
           let mode: string;
-          if (algorithm === "lbph" && served && this.#onlyAddedSince(served)) {
+          if (INCREMENTAL.includes(algorithm) && served && this.#onlyAddedSince(served)) {
             result = await lane.trainer.run({
               type: "updateFrom",
               algorithm,
@@ -348,9 +345,9 @@ export class ModelManager {
    * the previous model meanwhile. `bytes` is handed over (transferred) when it owns its
    * buffer: the caller must not use it afterwards.
    */
-  async #loadPredictors(algorithm: ClassicName, bytes: Uint8Array): Promise<void> {
+  async #loadPredictors(algorithm: ClassicAlgorithm, bytes: Uint8Array): Promise<void> {
     const size = this.#predictors.size;
-    const model = await this.#predictors.runOn<SharedModel | true>(0, {
+    const model = await this.#predictors.runOn(0, {
       type: "load",
       algorithm,
       bytes,
@@ -367,7 +364,7 @@ export class ModelManager {
     return this.#gallery.countFacesUpTo(served.lastFaceId) === served.faces;
   }
 
-  #lane(algorithm: ClassicName): Lane {
+  #lane(algorithm: ClassicAlgorithm): Lane {
     return this.#incremental.algorithms.includes(algorithm) ? this.#incremental : this.#batch;
   }
 
@@ -379,7 +376,7 @@ export class ModelManager {
   states(): ModelState[] {
     const generation = this.#gallery.generation();
     this.#refreshAvailability();
-    return CLASSIC_NAMES.map((algorithm): ModelState => {
+    return CLASSIC_ALGORITHMS.map((algorithm): ModelState => {
       const s = this.#state(algorithm);
       if (s.unavailable) {
         return { algorithm, state: "unavailable", faces: 0, message: s.unavailable };
@@ -415,7 +412,7 @@ export class ModelManager {
    * for training only when there is no model at all yet.
    */
   async predict(
-    algorithm: ClassicName,
+    algorithm: ClassicAlgorithm,
     faces: ProbeFace[],
     limit = 5,
   ): Promise<{ ranked: LabelCandidate[][]; threshold: number | null }> {
@@ -433,7 +430,7 @@ export class ModelManager {
     const own = faces.map((f) => ({ width: f.width, height: f.height, pixels: f.pixels.slice() }));
     // Read before the call: the model a prediction runs on is never newer than this state.
     const threshold = state.served.threshold;
-    const ranked = await this.#predictors.run<LabelCandidate[][]>(
+    const ranked = await this.#predictors.run(
       { type: "predict", algorithm, faces: own, limit },
       own.map((f) => f.pixels.buffer),
     );

@@ -16,10 +16,11 @@ import {
   type SharedModel,
   shareRecognizer,
 } from "../recognition/mod.ts";
-import { serveWorker, transferable } from "./worker_host.ts";
+import { byType, serveWorker, transferable } from "./worker_host.ts";
 import { Gallery, type StoredFace } from "../gallery/mod.ts";
 import type { FaceDescriptor } from "../recognition/face_descriptor.ts";
 import { decodeImage, encodeRgbPng, rgbaToRgb, type RgbImage } from "../imaging/mod.ts";
+import type { WorkerPool } from "./worker_pool.ts";
 
 /** An aligned RGB chip as sent to this worker. */
 export interface ChipJob {
@@ -94,6 +95,37 @@ export type RecognitionJob =
   /** Descriptors of stored chips (PNG), to re-embed a gallery with a new model. */
   | { type: "embedPng"; pngs: Uint8Array[] };
 
+/** What a training job returns: the model file, and its calibrated threshold if any. */
+export interface Trained {
+  bytes: Uint8Array;
+  /** Faces the model was trained on. */
+  faces: number;
+  /** See {@link calibrate}; null: none. */
+  threshold: number | null;
+}
+
+/** What each job of {@link RecognitionJob} returns, by its `type`. */
+export interface RecognitionResults {
+  faces: true;
+  readFaces: true;
+  forgetFaces: true;
+  train: Trained;
+  update: Trained;
+  updateFrom: Trained;
+  /** `true`, or with `share` the model on shared memory for `adopt`. */
+  load: SharedModel | true;
+  adopt: true;
+  drop: true;
+  /** Ranked candidates per face. */
+  predict: Candidate[][];
+  loadDescriptor: true;
+  embed: Embedded;
+  embedPng: Embedded;
+}
+
+/** A pool of recognition workers. */
+export type RecognitionPool = WorkerPool<RecognitionJob, RecognitionResults>;
+
 const image = (f: FaceJob): FaceImage => ({ width: f.width, height: f.height, data: f.pixels });
 const stored = (f: StoredFace): FaceImage => ({
   width: f.width,
@@ -131,7 +163,9 @@ function calibrate(
   }
 }
 
-serveWorker(() => {
+// No input errors: the service checks every face and chip before it sends them, and the
+// stored chips re-embedded here are ours; anything thrown here is a fault.
+serveWorker<RecognitionJob, RecognitionResults>(() => {
   const models = new Map<Algorithm, Recognizer>();
   // The network costs about 150 MB per isolate: only workers that embed load it.
   let descriptor: Promise<FaceDescriptor> | undefined;
@@ -141,7 +175,7 @@ serveWorker(() => {
       m.FaceDescriptor.create()
     );
   const embedded = (vectors: Float32Array[], pngs: Uint8Array[]) =>
-    transferable({ vectors, pngs } satisfies Embedded, [
+    transferable<Embedded>({ vectors, pngs }, [
       ...vectors.map((v) => v.buffer as ArrayBuffer),
       ...pngs.map((p) => p.buffer as ArrayBuffer),
     ]);
@@ -160,89 +194,90 @@ serveWorker(() => {
         threshold,
       });
     }
-    return transferable({ bytes, faces: model.sampleCount, threshold }, [
+    return transferable<Trained>({ bytes, faces: model.sampleCount, threshold }, [
       bytes.buffer as ArrayBuffer,
     ]);
   };
-  return Promise.resolve(async (raw: unknown) => {
-    const job = raw as RecognitionJob;
-    switch (job.type) {
-      case "loadDescriptor":
-        await network();
-        return true;
-      case "embed": {
-        const net = await network();
-        const chips: RgbImage[] = job.chips.map((c) => ({
-          width: c.width,
-          height: c.height,
-          data: c.pixels,
-        }));
-        // One chip per pass: a batch is about 15% cheaper per chip, but its activations grow
-        // the wasm heap by about 100 MB for good, in every worker.
-        const vectors = chips.map((chip) => net.compute(chip));
-        return embedded(vectors, job.png ? chips.map(encodeRgbPng) : []);
-      }
-      case "embedPng": {
-        const net = await network();
-        const chips = job.pngs.map((png) => rgbaToRgb(decodeImage(png)));
-        return embedded(chips.map((chip) => net.compute(chip)), []);
-      }
-      case "faces":
-        held = unpack(job.faces);
-        return true;
-      case "readFaces": {
-        using gallery = Gallery.open(job.gallery, { readOnly: true });
-        const faces = gallery.faces(0, job.upToId);
-        held = { images: faces.map(stored), labels: faces.map((f) => f.label) };
-        return true;
-      }
-      case "updateFrom": {
-        using gallery = Gallery.open(job.gallery, { readOnly: true });
-        const snapshot = gallery.loadModel(job.algorithm);
-        if (!snapshot) throw new Error(`no stored ${job.algorithm} model to update`);
-        const fresh = gallery.faces(job.afterId, job.upToId);
-        const model = loadRecognizer(snapshot.bytes);
-        model.update(fresh.map(stored), fresh.map((f) => f.label));
-        return trained(model, job.save);
-      }
-      case "forgetFaces":
-        held = undefined;
-        return true;
-      case "train": {
-        const model = createRecognizer(job.algorithm);
-        const set = job.faces
-          ? { images: job.faces.map(image), labels: job.faces.map((f) => f.label ?? -1) }
-          : held;
-        if (!set) throw new Error("train: no faces given and none held");
-        model.train(set.images, set.labels);
-        return trained(model, job.save, calibrate(model, set.images, set.labels));
-      }
-      case "update": {
-        const model = loadRecognizer(job.bytes);
-        model.update(job.faces.map(image), job.faces.map((f) => f.label ?? -1));
-        return trained(model, job.save);
-      }
-      case "load": {
-        // Drop the old model first: holding both while decoding a large one doubles memory.
-        // Predictions cannot run meanwhile anyway (this worker is busy with this job).
-        models.delete(job.algorithm);
-        const model = loadRecognizer(job.bytes, { inSharedMemory: job.share });
-        models.set(job.algorithm, model);
-        return job.share ? shareRecognizer(model) : true;
-      }
-      case "adopt":
-        models.delete(job.algorithm);
-        models.set(job.algorithm, adoptRecognizer(job.model));
-        return true;
-      case "drop":
-        models.delete(job.algorithm);
-        return true;
-      case "predict": {
-        const model = models.get(job.algorithm);
-        if (!model) throw new Error(`no ${job.algorithm} model is loaded`);
-        const ranked: Candidate[][] = job.faces.map((f) => model.predict(image(f), job.limit));
-        return ranked;
-      }
-    }
-  });
+  return Promise.resolve(byType<RecognitionJob, RecognitionResults>({
+    loadDescriptor: async () => {
+      await network();
+      return true as const;
+    },
+    embed: async (job) => {
+      const net = await network();
+      const chips: RgbImage[] = job.chips.map((c) => ({
+        width: c.width,
+        height: c.height,
+        data: c.pixels,
+      }));
+      // One chip per pass: a batch is about 15% cheaper per chip, but its activations grow
+      // the wasm heap by about 100 MB for good, in every worker.
+      const vectors = chips.map((chip) => net.compute(chip));
+      return embedded(vectors, job.png ? chips.map(encodeRgbPng) : []);
+    },
+    embedPng: async (job) => {
+      const net = await network();
+      const chips = job.pngs.map((png) => rgbaToRgb(decodeImage(png)));
+      return embedded(chips.map((chip) => net.compute(chip)), []);
+    },
+    faces: (job) => {
+      held = unpack(job.faces);
+      return true;
+    },
+    readFaces: (job) => {
+      using gallery = Gallery.open(job.gallery, { readOnly: true });
+      const faces = gallery.faces(0, job.upToId);
+      held = { images: faces.map(stored), labels: faces.map((f) => f.label) };
+      return true;
+    },
+    updateFrom: (job) => {
+      using gallery = Gallery.open(job.gallery, { readOnly: true });
+      const snapshot = gallery.loadModel(job.algorithm);
+      if (!snapshot) throw new Error(`no stored ${job.algorithm} model to update`);
+      const fresh = gallery.faces(job.afterId, job.upToId);
+      const model = loadRecognizer(snapshot.bytes);
+      model.update(fresh.map(stored), fresh.map((f) => f.label));
+      return trained(model, job.save);
+    },
+    forgetFaces: () => {
+      held = undefined;
+      return true;
+    },
+    train: (job) => {
+      const model = createRecognizer(job.algorithm);
+      const set = job.faces
+        ? { images: job.faces.map(image), labels: job.faces.map((f) => f.label ?? -1) }
+        : held;
+      if (!set) throw new Error("train: no faces given and none held");
+      model.train(set.images, set.labels);
+      return trained(model, job.save, calibrate(model, set.images, set.labels));
+    },
+    update: (job) => {
+      const model = loadRecognizer(job.bytes);
+      model.update(job.faces.map(image), job.faces.map((f) => f.label ?? -1));
+      return trained(model, job.save);
+    },
+    load: (job) => {
+      // Drop the old model first: holding both while decoding a large one doubles memory.
+      // Predictions cannot run meanwhile anyway (this worker is busy with this job).
+      models.delete(job.algorithm);
+      const model = loadRecognizer(job.bytes, { inSharedMemory: job.share });
+      models.set(job.algorithm, model);
+      return job.share ? shareRecognizer(model) : true;
+    },
+    adopt: (job) => {
+      models.delete(job.algorithm);
+      models.set(job.algorithm, adoptRecognizer(job.model));
+      return true;
+    },
+    drop: (job) => {
+      models.delete(job.algorithm);
+      return true;
+    },
+    predict: (job) => {
+      const model = models.get(job.algorithm);
+      if (!model) throw new Error(`no ${job.algorithm} model is loaded`);
+      return job.faces.map((f) => model.predict(image(f), job.limit));
+    },
+  }));
 });

@@ -7,24 +7,27 @@
 import { DirLock, Gallery, normalizeName } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
-  EnrollRequest,
   EnrollResponse,
   ForgetResponse,
   IdentifiedFace,
-  IdentifyRequest,
   IdentifyResponse,
   ImageReport,
+  RecognizerEnrollRequest,
+  RecognizerIdentifyRequest,
   Request,
   Response,
   WireFace,
 } from "../protocol/messages.ts";
-import { defaultThreshold } from "../recognition/mod.ts";
+import { applyThreshold, defaultThreshold } from "../recognition/mod.ts";
 import { CHIP_SIZE, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
 import { DnnModel } from "./dnn_model.ts";
-import { ServiceError } from "./errors.ts";
+import { ModelNotReadyError, ServiceError } from "./errors.ts";
+import { recognizerRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
-import { type ClassicName, ModelManager, ModelNotReadyError } from "./model_manager.ts";
+import { ModelManager } from "./model_manager.ts";
+import type { ClassicAlgorithm } from "../core/algorithms.ts";
+import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
@@ -38,12 +41,6 @@ export interface RecognizerServiceOptions {
   log: Logger;
 }
 
-/**
- * The distance reported when there is nobody to compare with (the wire carries finite
- * numbers only; see docs/PROTOCOL.md). Clients show it as "no distance".
- */
-export const NO_DISTANCE = Number.MAX_VALUE;
-
 const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
 
 /** See the module documentation. Supports `await using`. */
@@ -51,7 +48,7 @@ export class RecognizerService implements AsyncDisposable {
   readonly #gallery: Gallery;
   readonly #models: ModelManager;
   readonly #dnn: DnnModel;
-  readonly #pools: WorkerPool[];
+  readonly #pools: RecognitionPool[];
   readonly #limits: ServiceLimits;
   readonly #lock: DirLock;
   #closed = false;
@@ -61,7 +58,7 @@ export class RecognizerService implements AsyncDisposable {
     gallery: Gallery,
     models: ModelManager,
     dnn: DnnModel,
-    pools: WorkerPool[],
+    pools: RecognitionPool[],
     limits: ServiceLimits,
   ) {
     this.#lock = lock;
@@ -83,12 +80,14 @@ export class RecognizerService implements AsyncDisposable {
       lock.release();
       throw error;
     }
-    const pools: WorkerPool[] = [];
+    const pools: RecognitionPool[] = [];
+    const start = (size: number, name: string) =>
+      WorkerPool.start<RecognitionJob, RecognitionResults>(WORKER_URL, { size, name });
     try {
       const [batch, incremental, predictors] = await Promise.all([
-        WorkerPool.start(WORKER_URL, { size: 1, name: "trainer" }),
-        WorkerPool.start(WORKER_URL, { size: 1, name: "updater" }),
-        WorkerPool.start(WORKER_URL, { size: options.workers, name: "recognition" }),
+        start(1, "trainer"),
+        start(1, "updater"),
+        start(options.workers, "recognition"),
       ]);
       pools.push(batch, incremental, predictors);
       const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
@@ -104,26 +103,27 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   /** Answers one request. */
-  handle = (request: Request): Promise<Response> => {
-    switch (request.op) {
+  handle = async (request: Request): Promise<Response> => {
+    const hop = recognizerRequest(request);
+    switch (hop.op) {
       case "enroll":
-        return this.#enroll(request);
+        return await this.#enroll(hop);
       case "identify":
-        return this.#identify(request);
+        return await this.#identify(hop);
       case "list":
-        return Promise.resolve({ op: "list", status: "ok", people: this.#gallery.listPeople() });
+        return { op: "list", status: "ok", people: this.#gallery.listPeople() };
       case "forget":
-        return this.#forget(request.name);
+        return await this.#forget(hop.name);
       case "stats": {
         const counts = this.#gallery.counts();
-        return Promise.resolve({
+        return {
           op: "stats",
           status: "ok",
           version: VERSION,
           people: counts.people,
           faces: counts.faces,
           models: this.#states(),
-        });
+        };
       }
     }
   };
@@ -133,15 +133,8 @@ export class RecognizerService implements AsyncDisposable {
     return [this.#dnn.state(), ...this.#models.states()];
   }
 
-  #checkFaces(request: EnrollRequest | IdentifyRequest): WireFace[] {
-    const { op } = request;
-    if (request.images) {
-      throw new ServiceError(
-        "badRequest",
-        `${op}: the recognizer expects face crops; send images to the detector instead`,
-      );
-    }
-    const faces = request.faces ?? [];
+  #checkFaces(request: RecognizerEnrollRequest | RecognizerIdentifyRequest): WireFace[] {
+    const { op, faces } = request;
     if (faces.length > this.#limits.maxImagesPerRequest * this.#limits.maxFacesPerImage) {
       throw new ServiceError("tooLarge", `${op}: too many faces (${faces.length})`);
     }
@@ -163,7 +156,7 @@ export class RecognizerService implements AsyncDisposable {
     return faces;
   }
 
-  async #enroll(request: EnrollRequest): Promise<EnrollResponse> {
+  async #enroll(request: RecognizerEnrollRequest): Promise<EnrollResponse> {
     const faces = this.#checkFaces(request);
     if (faces.length === 0) throw new ServiceError("badRequest", "enroll: no faces to store");
     normalizeName(request.name); // refuse a bad name before the network runs
@@ -224,7 +217,7 @@ export class RecognizerService implements AsyncDisposable {
     };
   }
 
-  async #identify(request: IdentifyRequest): Promise<IdentifyResponse> {
+  async #identify(request: RecognizerIdentifyRequest): Promise<IdentifyResponse> {
     const faces = this.#checkFaces(request);
     if (request.threshold !== undefined && !(request.threshold >= 0)) {
       throw new ServiceError(
@@ -236,7 +229,7 @@ export class RecognizerService implements AsyncDisposable {
       ? { ranked: [], threshold: null }
       : request.algorithm === "dnn"
       ? { ranked: await this.#predictDnn(faces), threshold: null }
-      : await this.#models.predict(request.algorithm as ClassicName, faces);
+      : await this.#models.predict(request.algorithm as ClassicAlgorithm, faces);
     const { ranked } = predicted;
     // The request's own threshold wins; then the one calibrated on this gallery (Fisher);
     // then the default, which for dnn depends on whether the photo is in colour
@@ -253,16 +246,17 @@ export class RecognizerService implements AsyncDisposable {
       // Labels of people forgotten since the served model was trained are skipped.
       const candidates = (ranked[i] ?? []).flatMap((c) => {
         const name = names.get(c.label);
-        if (name === undefined) return [];
-        return [{ name, distance: Number.isFinite(c.distance) ? c.distance : NO_DISTANCE }];
+        return name === undefined ? [] : [{ name, distance: c.distance }];
       });
       const best = candidates[0];
+      const named = applyThreshold(candidates, threshold)[0];
       return {
         box: face.box,
         ...(face.score === undefined ? {} : { score: face.score }),
         ...(face.landmarks ? { landmarks: face.landmarks } : {}),
-        name: best && best.distance < threshold ? best.name : null, // as cv::face: accept below the threshold
-        distance: best?.distance ?? NO_DISTANCE,
+        name: named?.name ?? null,
+        // Absent when nobody is left to compare with (the codec says so on the wire).
+        ...(best ? { distance: best.distance } : {}),
         algorithm: request.algorithm,
         threshold,
         candidates,

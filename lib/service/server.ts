@@ -12,8 +12,9 @@
  *   the connection is closed: after a bad header, a read timeout, or a peer that half-closed
  *   inside a frame (docs/PROTOCOL.md §8).
  *
- * The loop runs on any {@link ServerListener}: {@link Server.listen} adapts a TCP or TLS
- * listener, and tests pass an in-memory one to {@link Server.serve}.
+ * The loop runs on any {@link ServerListener}: {@link Server.listen} takes a TCP or TLS one
+ * from lib/transport (the socket adapter), and tests pass an in-memory one to
+ * {@link Server.serve}.
  *
  * @module
  */
@@ -28,16 +29,17 @@ import {
   writeFrame,
 } from "../protocol/mod.ts";
 import type { ErrorResponse, Request, Response } from "../protocol/messages.ts";
+import {
+  isDisconnect,
+  listen,
+  type ListenOptions,
+  type ServerConnection,
+  type ServerListener,
+} from "../transport/mod.ts";
 import type { Logger } from "./log.ts";
 import { tokenChecker } from "./token.ts";
 import type { ServiceLimits } from "./limits.ts";
 import { errorResponse } from "./errors.ts";
-
-/** PEM-encoded certificate chain and key for a TLS listener. */
-export interface TlsFiles {
-  cert: string;
-  key: string;
-}
 
 /** Options of {@link Server.serve}: what every connection is held to. */
 export interface ServeOptions {
@@ -48,31 +50,7 @@ export interface ServeOptions {
 }
 
 /** Options of {@link Server.listen}. */
-export interface ServerOptions extends ServeOptions {
-  hostname: string;
-  port: number;
-  tls?: TlsFiles;
-}
-
-/** One accepted connection as the server uses it. */
-export interface ServerConnection {
-  /** Bytes from the peer; it ends when the peer half-closes, without closing the socket. */
-  readonly readable: ReadableStream<Uint8Array>;
-  /** Bytes to the peer. */
-  readonly writable: WritableStream<Uint8Array>;
-  /** Who is on the other end, for logs. */
-  readonly peer: string;
-  /** Closes both directions. Safe to call twice. */
-  close(): void;
-}
-
-/** Where a server's connections come from: a TCP or TLS listener, or an in-memory one. */
-export interface ServerListener {
-  readonly addr: Deno.NetAddr;
-  /** The next connection; rejects once the listener is closed. */
-  accept(): Promise<ServerConnection>;
-  close(): void;
-}
+export interface ServerOptions extends ServeOptions, ListenOptions {}
 
 /** Answers one decoded request. Thrown errors become error responses. */
 export type Handler = (request: Request) => Promise<Response>;
@@ -98,15 +76,7 @@ export class Server implements AsyncDisposable {
 
   /** Starts listening on TCP (or TLS). Port 0 picks a free port; read it from {@link addr}. */
   static listen(options: ServerOptions, handler: Handler): Server {
-    const listener = options.tls
-      ? Deno.listenTls({
-        hostname: options.hostname,
-        port: options.port,
-        cert: options.tls.cert,
-        key: options.tls.key,
-      })
-      : Deno.listen({ hostname: options.hostname, port: options.port });
-    return new Server(socketListener(listener), options, handler);
+    return new Server(listen(options), options, handler);
   }
 
   /** Serves the connections of any listener, such as an in-memory one in tests. */
@@ -273,53 +243,4 @@ async function writeWithin(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** A TCP or TLS listener as a {@link ServerListener}. */
-function socketListener(listener: Deno.Listener): ServerListener {
-  return {
-    addr: listener.addr as Deno.NetAddr,
-    accept: async () => socketConnection(await listener.accept()),
-    close: () => listener.close(),
-  };
-}
-
-/**
- * A socket as a {@link ServerConnection}. Its bytes are read with `conn.read()` rather than
- * through `conn.readable`, which closes the whole socket when the peer half-closes: the
- * server could then not answer a peer that stopped sending inside a frame and is waiting
- * for the reason (docs/PROTOCOL.md §8).
- */
-function socketConnection(conn: Deno.Conn): ServerConnection {
-  const remote = conn.remoteAddr as Deno.NetAddr;
-  const readable = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const chunk = new Uint8Array(READ_CHUNK_BYTES);
-      const n = await conn.read(chunk);
-      if (n === null) controller.close();
-      else controller.enqueue(chunk.subarray(0, n));
-    },
-  }, { highWaterMark: 0 });
-  return {
-    readable,
-    writable: conn.writable,
-    peer: `${remote.hostname}:${remote.port}`,
-    close() {
-      try {
-        conn.close();
-      } catch {
-        // already closed
-      }
-    },
-  };
-}
-
-/** Bytes asked of the socket per read, as `Deno.Conn.readable` does. */
-const READ_CHUNK_BYTES = 64 * 1024;
-
-function isDisconnect(error: unknown): boolean {
-  return error instanceof Deno.errors.ConnectionReset ||
-    error instanceof Deno.errors.BrokenPipe ||
-    error instanceof Deno.errors.BadResource ||
-    error instanceof Deno.errors.Interrupted;
 }

@@ -7,31 +7,45 @@
  * a freshly trained model to all of them). A worker that dies fails its queued jobs and is
  * replaced.
  *
+ * A pool is typed by the jobs its workers understand and by what each kind of job returns
+ * (a {@link ResultMap} from the job's `type` to its result), so `run(job)` has the right
+ * result type without a type argument, and a job the worker does not know is a compile
+ * error.
+ *
  * @module
  */
+import { JobInputError, WorkerJobError } from "./errors.ts";
+
+/** A job for a worker: a tagged object, told apart by `type`. */
+export interface Job {
+  readonly type: string;
+}
+
+/** For each job `type` of `J`, the type of that job's result. */
+export type ResultMap<J extends Job> = { readonly [K in J["type"]]: unknown };
+
+/** How an error thrown by a job crosses back to the pool. */
+export interface WorkerFailure {
+  /** The original error's `name` (e.g. "ImageError"). */
+  name: string;
+  message: string;
+  /** The original error's `code`, when it had a string one. */
+  code?: string;
+  /**
+   * True when the error is one the worker module declared an input error (the job's data
+   * is unusable, e.g. an undecodable image); false for anything else, which is a fault.
+   */
+  input: boolean;
+}
 
 /** What a worker posts back for one job. */
 export type WorkerReply =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; code?: string } };
-
-/** An error raised inside a worker, re-created on the calling side. */
-export class WorkerJobError extends Error {
-  override name = "WorkerJobError";
-  /** The original error's `name` (e.g. "ImageError"). */
-  readonly kind: string;
-  /** The original error's `code`, when it had one. */
-  readonly code: string | undefined;
-  constructor(kind: string, message: string, code?: string) {
-    super(message);
-    this.kind = kind;
-    this.code = code;
-  }
-}
+  | { id: number; ok: false; error: WorkerFailure };
 
 interface Pending {
   id: number;
-  job: unknown;
+  job: Job;
   transfer: Transferable[];
   resolve(value: unknown): void;
   reject(error: Error): void;
@@ -54,8 +68,19 @@ export interface WorkerPoolOptions {
   init?: unknown;
 }
 
-/** A pool of workers running the same module. Supports `await using`. */
-export class WorkerPool implements AsyncDisposable {
+/**
+ * A pool of workers running the same module, which takes jobs `J` and answers a job of
+ * type `K` with an `R[K]`. Supports `await using`.
+ *
+ * @example
+ * ```ts ignore
+ * type EchoJob = { type: "echo"; value: string } | { type: "count"; text: string };
+ * type EchoResults = { echo: string; count: number };
+ * const pool = await WorkerPool.start<EchoJob, EchoResults>(url, { size: 2, name: "echo" });
+ * const n: number = await pool.run({ type: "count", text: "abc" });
+ * ```
+ */
+export class WorkerPool<J extends Job, R extends ResultMap<J>> implements AsyncDisposable {
   readonly #url: URL;
   readonly #options: WorkerPoolOptions;
   readonly #slots: Slot[] = [];
@@ -68,11 +93,14 @@ export class WorkerPool implements AsyncDisposable {
   }
 
   /** Starts `size` workers from `url` and waits until every one has initialised. */
-  static async start(url: URL, options: WorkerPoolOptions): Promise<WorkerPool> {
+  static async start<J extends Job, R extends ResultMap<J>>(
+    url: URL,
+    options: WorkerPoolOptions,
+  ): Promise<WorkerPool<J, R>> {
     if (!Number.isInteger(options.size) || options.size < 1) {
       throw new RangeError(`worker pool size: expected an integer >= 1, got ${options.size}`);
     }
-    const pool = new WorkerPool(url, options);
+    const pool = new WorkerPool<J, R>(url, options);
     for (let i = 0; i < options.size; i++) pool.#slots.push(pool.#spawn(new Slot()));
     try {
       await Promise.all(pool.#slots.map((s) => s.ready));
@@ -135,7 +163,12 @@ export class WorkerPool implements AsyncDisposable {
     if (!job || job.id !== reply.id) return;
     slot.current = undefined;
     if (reply.ok) job.resolve(reply.result);
-    else job.reject(new WorkerJobError(reply.error.name, reply.error.message, reply.error.code));
+    else {
+      const { name, message, code, input } = reply.error;
+      job.reject(
+        input ? new JobInputError(name, message, code) : new WorkerJobError(name, message, code),
+      );
+    }
     this.#pump(slot);
   }
 
@@ -147,7 +180,7 @@ export class WorkerPool implements AsyncDisposable {
     slot.worker.postMessage({ id: next.id, job: next.job }, next.transfer);
   }
 
-  #enqueue<T>(slot: Slot, job: unknown, transfer: Transferable[]): Promise<T> {
+  #enqueue<T>(slot: Slot, job: J, transfer: Transferable[]): Promise<T> {
     if (this.#closed) return Promise.reject(new Error(`${this.#options.name} pool is closed`));
     return new Promise<T>((resolve, reject) => {
       slot.queue.push({
@@ -162,28 +195,37 @@ export class WorkerPool implements AsyncDisposable {
   }
 
   /** Runs one job on worker `index` (0 to size - 1), after the jobs queued there. */
-  runOn<T>(index: number, job: unknown, transfer: Transferable[] = []): Promise<T> {
+  runOn<T extends J>(
+    index: number,
+    job: T,
+    transfer: Transferable[] = [],
+  ): Promise<R[T["type"]]> {
     const slot = this.#slots[index];
     if (!slot) {
       throw new RangeError(`worker index: expected 0 to ${this.#slots.length - 1}, got ${index}`);
     }
-    return this.#enqueue<T>(slot, job, transfer);
+    return this.#enqueue<R[T["type"]]>(slot, job, transfer);
   }
 
-  /** Runs one job on the least busy worker. */
-  run<T>(job: unknown, transfer: Transferable[] = []): Promise<T> {
+  /**
+   * Runs one job on the least busy worker.
+   *
+   * @throws {JobInputError} (as a rejection) when the worker refused the job's input.
+   * @throws {WorkerJobError} (as a rejection) for any other error the job threw.
+   */
+  run<T extends J>(job: T, transfer: Transferable[] = []): Promise<R[T["type"]]> {
     let best = this.#slots[0]!;
     let bestLoad = Infinity;
     for (const slot of this.#slots) {
       const load = slot.queue.length + (slot.current ? 1 : 0);
       if (load < bestLoad) [best, bestLoad] = [slot, load];
     }
-    return this.#enqueue<T>(best, job, transfer);
+    return this.#enqueue<R[T["type"]]>(best, job, transfer);
   }
 
   /** Queues the same job on every worker and waits for all of them. */
-  broadcast<T>(job: unknown): Promise<T[]> {
-    return Promise.all(this.#slots.map((slot) => this.#enqueue<T>(slot, job, [])));
+  broadcast<T extends J>(job: T): Promise<R[T["type"]][]> {
+    return Promise.all(this.#slots.map((slot) => this.#enqueue<R[T["type"]]>(slot, job, [])));
   }
 
   /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { EXIT, runClient } from "../../lib/client/client.ts";
+import { ALGORITHMS } from "../../lib/core/algorithms.ts";
 import { collectImages } from "../../lib/client/collect_images.ts";
 
 async function run(...args: string[]) {
@@ -30,6 +31,12 @@ Deno.test("runClient() exits 64 with a reason for every usage error", async () =
     assert.equal(code, EXIT.usage, args.join(" "));
     assert.match(err, message, args.join(" "));
   }
+});
+
+Deno.test("runClient() --help lists every algorithm, in the order of ALGORITHMS", async () => {
+  const { code, out } = await run("--help");
+  assert.equal(code, EXIT.ok);
+  assert.ok(out.includes(`--algorithm ${ALGORITHMS.join("|")}`), out);
 });
 
 Deno.test("runClient() reports an unreachable detector as an error, in JSON too", async () => {

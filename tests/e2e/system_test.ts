@@ -6,10 +6,11 @@ import assert from "node:assert/strict";
 import { startStack } from "../_support/services.ts";
 import { datasetTest } from "../_datasets.ts";
 import { client, DATASETS, orl } from "./_client.ts";
+import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
 
 // Five ORL people whose enrollment photos the Haar cascade finds (s1 has three misses).
 const PEOPLE = [2, 3, 4, 5, 6];
-const ALGORITHMS = ["eigen", "fisher", "lbph"] as const;
+const ALGORITHMS = CLASSIC_ALGORITHMS;
 
 // The classic algorithms' regime: Haar crops, as in the parity runs (tests/e2e/dnn_test.ts
 // covers the default, YuNet and dnn).

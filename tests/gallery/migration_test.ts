@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Gallery, SCHEMA_VERSION } from "../../lib/gallery/mod.ts";
+import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
 
 // Written by facerec at commit 7364271 (schema 2, before chips and descriptors): two ORL
 // people, five grey crops, and the three classic models trained on them.
@@ -28,7 +29,7 @@ Deno.test("Gallery.open() upgrades a schema-2 gallery and keeps its people, face
     assert.ok(
       faces.every((f) => f.width === 92 && f.height === 112 && f.pixels.length === 92 * 112),
     );
-    for (const algorithm of ["eigen", "fisher", "lbph"]) {
+    for (const algorithm of CLASSIC_ALGORITHMS) {
       const model = gallery.loadModel(algorithm);
       assert.equal(model?.generation, 2, algorithm);
       assert.equal(model?.faces, 5, algorithm);

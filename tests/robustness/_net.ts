@@ -13,7 +13,7 @@ import {
   type WireFace,
 } from "../../lib/protocol/mod.ts";
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
-import { callService } from "../../lib/service/upstream.ts";
+import { callService } from "../../lib/transport/mod.ts";
 import { concat, tlv, u32 } from "../protocol/_helpers.ts";
 import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
 export { concat, tlv };

@@ -6,7 +6,7 @@
  * @module
  */
 import { decodeResponse, type Frame, readFrames, type Response } from "../../lib/protocol/mod.ts";
-import type { ServerConnection, ServerListener } from "../../lib/service/server.ts";
+import type { ServerConnection, ServerListener } from "../../lib/transport/mod.ts";
 
 /** The client's end of one in-memory connection. */
 export interface MemoryClient {

@@ -8,6 +8,7 @@ import { decodeGray } from "../../lib/imaging/decode.ts";
 import type { WireFace } from "../../lib/protocol/messages.ts";
 import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
 import { modelOf, withRecognizer } from "./_recognizer.ts";
+import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
 
 const ORL = new URL("../../fixtures/orl/", import.meta.url);
 
@@ -110,7 +111,7 @@ Deno.test("RecognizerService acknowledges an enroll before Eigen/Fisher finish, 
       wait: true,
     });
     assert.ok(waited.op === "enroll" && waited.status === "ok");
-    for (const a of ["eigen", "fisher", "lbph"]) {
+    for (const a of CLASSIC_ALGORITHMS) {
       assert.equal(state(waited.models, a).state, "ready", a);
       assert.equal(state(waited.models, a).faces, 12, a);
     }

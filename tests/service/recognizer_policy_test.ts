@@ -18,6 +18,7 @@ import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import { createLogger } from "../../lib/service/log.ts";
 import { RecognizerService } from "../../lib/service/recognizer_service.ts";
 import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
+import { ALGORITHMS, CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
 
 const ORL = new URL("../../fixtures/orl/", import.meta.url);
 const PEOPLE = [2, 3, 4, 5, 6, 7, 40];
@@ -69,7 +70,7 @@ Deno.test("RecognizerService answers as PROTOCOL.md promises a client", async (t
   }
 
   await t.step("before anyone is enrolled: no FACE is ok, a face is notReady", async () => {
-    for (const algorithm of ["dnn", "eigen", "fisher", "lbph"] as const) {
+    for (const algorithm of ALGORITHMS) {
       assert.deepEqual(await identify({ algorithm }), []);
       // These crops have no CHIP, which dnn needs before anything else (§6.2).
       const reply = await ask({ op: "identify", algorithm, faces: [orlFace(2, 7)] });
@@ -135,7 +136,7 @@ Deno.test("RecognizerService answers as PROTOCOL.md promises a client", async (t
   });
 
   await t.step("CANDIDATEs: at most 5, one per person, nearest first", async () => {
-    for (const algorithm of ["eigen", "fisher", "lbph"] as const) {
+    for (const algorithm of CLASSIC_ALGORITHMS) {
       const [face] = await identify({ algorithm, faces: [orlFace(2, 7)] });
       assert.ok(face, algorithm);
       const { candidates } = face;
@@ -151,7 +152,7 @@ Deno.test("RecognizerService answers as PROTOCOL.md promises a client", async (t
   await t.step("NAME only strictly below the threshold; 0 is a threshold too", async () => {
     const probe = { algorithm: "lbph" as const, faces: [orlFace(2, 6)] };
     const [plain] = await identify(probe);
-    const best = plain!.distance;
+    const best = plain!.distance!;
     assert.ok(best > 0 && plain!.candidates[0]?.name === "Ada");
     const at = await identify({ ...probe, threshold: best });
     assert.deepEqual([at[0]?.name, at[0]?.threshold], [null, best], "equal is not below");

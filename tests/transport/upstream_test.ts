@@ -4,8 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { encodeResponse, readFrames, writeFrame } from "../../lib/protocol/mod.ts";
-import { UnavailableError } from "../../lib/service/errors.ts";
-import { callService, UpstreamPool } from "../../lib/service/upstream.ts";
+import { callService, UnavailableError, UpstreamPool } from "../../lib/transport/mod.ts";
 import { waitFor } from "../_support/wait.ts";
 
 type Behaviour = "answer" | "answer-then-close" | "hang";
