@@ -8,7 +8,7 @@
  */
 
 /** The DISTANCE sent for "no distance": the largest finite f64, 1.7976931348623157e308. */
-export const NO_DISTANCE = Number.MAX_VALUE;
+export const NO_DISTANCE: number = Number.MAX_VALUE;
 
 /**
  * The DISTANCE to send for `distance`: {@link NO_DISTANCE} when it is absent or not finite

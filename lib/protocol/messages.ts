@@ -114,7 +114,7 @@ export interface WireFace {
  * What every enroll carries, on either hop. An enroll stores a person's faces (op 1); the
  * person is created on first use.
  */
-interface EnrollFields {
+export interface EnrollFields {
   /** The operation. */
   op: "enroll";
   /** Optional shared secret (see the security section of the README). */
@@ -132,11 +132,13 @@ interface EnrollFields {
 export interface ClientEnrollRequest extends EnrollFields {
   /** Take the largest face of an image that shows several, instead of refusing the image. */
   largest?: boolean;
+  /** The person's photos. */
   images: WireImage[];
 }
 
 /** An enroll as the detector sends it on to the recognizer: one crop per stored image. */
 export interface RecognizerEnrollRequest extends EnrollFields {
+  /** One face per image that showed one. */
   faces: WireFace[];
 }
 
@@ -146,13 +148,16 @@ export interface RecognizerEnrollRequest extends EnrollFields {
  * this to its own hop's type, refusing the other payload.
  */
 export interface EnrollRequest extends EnrollFields {
+  /** As in {@link ClientEnrollRequest.largest}. */
   largest?: boolean;
+  /** Client → detector: the photos. */
   images?: WireImage[];
+  /** Detector → recognizer: the faces. */
   faces?: WireFace[];
 }
 
 /** What every identify carries, on either hop. An identify names every face in one image (op 2). */
-interface IdentifyFields {
+export interface IdentifyFields {
   /** The operation. */
   op: "identify";
   /** Optional shared secret, as in {@link EnrollRequest.token}. */
@@ -165,17 +170,21 @@ interface IdentifyFields {
 
 /** An identify as the client sends it to the detector: exactly one encoded image. */
 export interface ClientIdentifyRequest extends IdentifyFields {
+  /** Exactly one photo (the detector checks). */
   images: WireImage[];
 }
 
 /** An identify as the detector sends it on to the recognizer: every face found. */
 export interface RecognizerIdentifyRequest extends IdentifyFields {
+  /** Every face the detector found, with its box. */
   faces: WireFace[];
 }
 
 /** An identify as the codec reads it, from either hop (see {@link EnrollRequest}). */
 export interface IdentifyRequest extends IdentifyFields {
+  /** Client → detector: the photo. */
   images?: WireImage[];
+  /** Detector → recognizer: the faces. */
   faces?: WireFace[];
 }
 
