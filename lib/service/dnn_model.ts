@@ -31,6 +31,18 @@ export class DnnModel {
   });
   #reembedding: Promise<void> | undefined;
   #closed = false;
+  // embeddingCounts() reads every face row (a few hundred MB at 10,000 faces): it is asked
+  // again only after a change that could move it, never per request.
+  #cached: { embedded: number; pending: number; noChip: number } | undefined;
+
+  #counts(): { embedded: number; pending: number; noChip: number } {
+    return this.#cached ??= this.#gallery.embeddingCounts(DESCRIPTOR_MODEL);
+  }
+
+  /** Forgets the cached face counts: the gallery changed in a way this model did not see. */
+  invalidate(): void {
+    this.#cached = undefined;
+  }
 
   constructor(gallery: Gallery, pool: RecognitionPool, log: Logger) {
     this.#gallery = gallery;
@@ -80,6 +92,7 @@ export class DnnModel {
           kept.map((k) => k.b.id),
         );
         done += batch.length;
+        this.#cached = undefined;
       } catch (error) {
         this.#log.error("re-embedding stored chips failed", { error });
         return;
@@ -96,19 +109,33 @@ export class DnnModel {
     return this.#pool.run({ type: "embed", chips: own, png }, own.map((c) => c.pixels.buffer));
   }
 
-  /** Adds descriptors of faces just committed to the gallery. */
-  added(ids: readonly number[], label: number, vectors: readonly Float32Array[]): void {
+  /**
+   * Adds descriptors of faces just committed to the gallery; `withoutChip` more faces were
+   * stored without a chip (for the counts `state()` reports).
+   */
+  added(
+    ids: readonly number[],
+    label: number,
+    vectors: readonly Float32Array[],
+    withoutChip = 0,
+  ): void {
     this.#recognizer.addDescriptors(vectors, ids.map(() => label), ids);
+    const c = this.#cached;
+    if (c) {
+      this.#cached = { ...c, embedded: c.embedded + ids.length, noChip: c.noChip + withoutChip };
+    }
   }
 
   /** Drops a forgotten person's descriptors. */
   forgotten(label: number): void {
     this.#recognizer.removeLabel(label);
+    this.#cached = undefined;
   }
 
   /** Drops forgotten faces' descriptors. */
   facesRemoved(ids: readonly number[]): void {
     this.#recognizer.removeFaces(ids);
+    this.#cached = undefined;
   }
 
   /** Ranked candidates for each chip: the network runs in a worker, the search here. */
@@ -124,7 +151,7 @@ export class DnnModel {
 
   /** The dnn model's state, with the reason when it cannot use every stored face. */
   state(): ModelState {
-    const counts = this.#gallery.embeddingCounts(DESCRIPTOR_MODEL);
+    const counts = this.#counts();
     const faces = this.#recognizer.sampleCount;
     const threshold = DEFAULT_THRESHOLDS.dnn;
     const noChip = counts.noChip === 0

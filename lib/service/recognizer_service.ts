@@ -185,10 +185,12 @@ export class RecognizerService implements AsyncDisposable {
       }),
     );
     const fresh = withChips.filter((i) => stored.ids[i] != null);
+    const storedWithoutChip = faces.filter((f, i) => !f.chip && stored.ids[i] != null).length;
     this.#dnn.added(
       fresh.map((i) => stored.ids[i]!),
       stored.personId,
       fresh.map((i) => embedded.vectors[extra.get(i)!]!),
+      storedWithoutChip,
     );
     // Acknowledged once durable and in the incremental models (dnn above, LBPH here);
     // Eigenfaces and Fisherfaces retrain in the background and say "training" meanwhile.
@@ -275,8 +277,9 @@ export class RecognizerService implements AsyncDisposable {
           `or choose eigen, fisher or lbph)`,
       );
     }
-    const state = this.#dnn.state();
-    if (this.#dnn.size === 0) throw new ModelNotReadyError(state.message ?? "dnn has no faces");
+    if (this.#dnn.size === 0) {
+      throw new ModelNotReadyError(this.#dnn.state().message ?? "dnn has no faces");
+    }
     return this.#dnn.predict(faces.map((f) => f.chip!));
   }
 
