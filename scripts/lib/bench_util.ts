@@ -7,6 +7,8 @@ import { callService, type Endpoint } from "../../lib/service/upstream.ts";
 import type { Request, Response } from "../../lib/protocol/messages.ts";
 import { percentile, round } from "../../lib/evaluation/stats.ts";
 import type { ServiceProcess } from "../../tests/_support/services.ts";
+import type { AlgorithmName } from "../../lib/protocol/messages.ts";
+import { parseLog } from "./log_lines.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 /** The repository root, with a trailing slash. */
@@ -189,4 +191,19 @@ export async function waitReady(
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`models not ready for ${faces} faces within ${timeoutMs} ms`);
+}
+
+/** The recognizer's `model trained` events (lib/service/model_manager.ts), from its log. */
+export function trainedLines(
+  log: string,
+): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
+  return parseLog(log)
+    .filter((r) => r.component === "recognizer" && r.event === "model trained")
+    .map(({ fields }) => ({
+      algorithm: fields.algorithm as AlgorithmName,
+      mode: fields.mode ?? "",
+      faces: Number(fields.faces),
+      ms: Number(fields.ms),
+      bytes: Number(fields.bytes),
+    }));
 }
