@@ -736,11 +736,12 @@ if (import.meta.main) {
     );
     if (saved && saved.quick === results.quick) results = mergeResults(saved, results);
   }
+  // The figures first: a report that fails to render can be redone with --render.
+  await Deno.writeTextFile(`${outDir}/bench.json`, JSON.stringify(results, null, 2) + "\n");
   const svgs = charts(results);
   for (const [name, svg] of Object.entries(svgs)) {
     await Deno.writeTextFile(`${outDir}/${name}`, svg);
   }
-  await Deno.writeTextFile(`${outDir}/bench.json`, JSON.stringify(results, null, 2) + "\n");
   await Deno.writeTextFile(`${outDir}/BENCHMARKS.md`, renderReport(results, Object.keys(svgs)));
   await formatFiles(outDir, Object.keys(svgs));
   log(`wrote ${outDir}/BENCHMARKS.md, bench.json and ${Object.keys(svgs).join(", ")}`);
