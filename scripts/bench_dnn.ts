@@ -25,6 +25,7 @@ import {
 } from "./bench_dnn_inprocess.ts";
 import { type MemoryBreakdown, runMemoryProbe } from "./bench_memory_probe.ts";
 import {
+  awaitQuiet,
   call,
   cpuSpent,
   endpointOf,
@@ -34,6 +35,7 @@ import {
   listImages,
   log,
   otherLoad,
+  processCpuMs,
   rssOf,
   sampleRss,
   threadCpu,
@@ -72,10 +74,12 @@ export const DNN_QUICK: DnnConfig = {
 export interface PipelineComparison {
   ours: PipelineTiming;
   peer: PipelineTiming;
-  /** ours.msPerPhoto / peer.msPerPhoto. */
+  /** ours.msPerPhoto / peer.msPerPhoto (best round of each). */
   ratio: number;
+  /** The same in CPU ms per photo (best round of each). */
+  cpuRatio: number;
   /** Every round's ms per photo, ours and peer, in the order run. */
-  rounds: { ours: number; peer: number }[];
+  rounds: { ours: number; peer: number; oursCpu: number; peerCpu: number }[];
 }
 
 /** Throughput of one stack under one number of clients. */
@@ -121,6 +125,11 @@ export interface DnnStack {
     top1: number;
     facesPerPhoto: number;
     otherCores: number;
+    /**
+     * CPU ms per request of both services together (every thread): with one client nearly
+     * all of it is on the request's path, so it approximates the latency of an idle machine.
+     */
+    cpuMs: number;
   };
   rows: DnnThroughputRow[];
   /** MiB: after start, after enrolling, the largest sample while serving, VmHWM at the end. */
@@ -146,13 +155,18 @@ export interface DnnResult {
 async function comparePipelines(config: DnnConfig) {
   const ours: PipelineResult[] = [], peer: PipelineResult[] = [];
   for (let r = 0; r < config.rounds; r++) {
+    await awaitQuiet();
     log(`dnn: pipeline round ${r + 1}/${config.rounds}: ours`);
     ours.push(await runChild<PipelineResult>("ours"));
+    await awaitQuiet();
     log(`dnn: pipeline round ${r + 1}/${config.rounds}: peer (face-api)`);
     peer.push(await runChild<PipelineResult>("peer"));
   }
-  const best = (runs: PipelineResult[], set: PhotoSet) =>
-    runs.map((x) => x.sets[set]).reduce((a, b) => (b.msPerPhoto < a.msPerPhoto ? b : a));
+  const best = (runs: PipelineResult[], set: PhotoSet) => {
+    const all = runs.map((x) => x.sets[set]);
+    const wall = all.reduce((a, b) => (b.msPerPhoto < a.msPerPhoto ? b : a));
+    return { ...wall, cpuMsPerPhoto: Math.min(...all.map((x) => x.cpuMsPerPhoto)) };
+  };
   const pipeline = {} as Record<PhotoSet, PipelineComparison>;
   for (const set of PHOTO_SETS) {
     const o = best(ours, set), p = best(peer, set);
@@ -160,9 +174,12 @@ async function comparePipelines(config: DnnConfig) {
       ours: o,
       peer: p,
       ratio: round(o.msPerPhoto / p.msPerPhoto, 2),
+      cpuRatio: round(o.cpuMsPerPhoto / p.cpuMsPerPhoto, 2),
       rounds: ours.map((x, i) => ({
         ours: x.sets[set].msPerPhoto,
         peer: peer[i]!.sets[set].msPerPhoto,
+        oursCpu: x.sets[set].cpuMsPerPhoto,
+        peerCpu: peer[i]!.sets[set].cpuMsPerPhoto,
       })),
     };
     log(
@@ -258,7 +275,9 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
 
     const latencies: number[] = [];
     let right = 0, faces = 0;
+    await awaitQuiet([pids.detector, pids.recognizer]);
     const quietLatency = otherLoad([pids.detector, pids.recognizer]);
+    const cpu0 = [pids.detector, pids.recognizer].map(processCpuMs);
     for (let i = 0; i < config.latencyRequests; i++) {
       const t = performance.now();
       const { reply, person } = await identify(i);
@@ -272,6 +291,14 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
       top1: round(right / latencies.length, 2),
       facesPerPhoto: round(faces / latencies.length, 2),
       otherCores: quietLatency.stop(),
+      cpuMs: round(
+        [pids.detector, pids.recognizer].reduce(
+          (n, pid, i) => n + processCpuMs(pid) - cpu0[i]!,
+          0,
+        ) /
+          latencies.length,
+        1,
+      ),
     };
     log(`dnn e2e workers=${workers} 1 client: p50 ${latency.p50} ms p99 ${latency.p99} ms`);
 
@@ -284,6 +311,7 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
         recognizer: threadCpu(pids.recognizer),
         clients: threadCpu(Deno.pid),
       };
+      await awaitQuiet([pids.detector, pids.recognizer]);
       const sampler = sampleRss(pids);
       const quiet = otherLoad([pids.detector, pids.recognizer]);
       const times: number[] = [];
@@ -355,6 +383,7 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
 
 /** Runs the section. */
 export async function benchDnn(config: DnnConfig): Promise<DnnResult> {
+  await awaitQuiet();
   log("dnn: YuNet, alignment and descriptor in process");
   const micro = await runChild<MicroResult>("micro", ["--reps", String(config.reps)]);
   log(`dnn micro: ${JSON.stringify(micro)}`);

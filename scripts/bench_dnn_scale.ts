@@ -31,7 +31,9 @@ import { mean, round } from "../lib/evaluation/stats.ts";
 import { startService } from "../tests/_support/services.ts";
 import { random, readOrl, syntheticFace } from "./bench_gallery.ts";
 import {
+  awaitQuiet,
   call,
+  cpuNowMs,
   cpuSpent,
   endpointOf,
   latencyStats,
@@ -85,8 +87,8 @@ export interface DnnScaleResult {
   people: number;
   workers: number;
   populateSeconds: number;
-  /** EmbeddingIndex.search, one probe, ms (mean and p99 over the probes). */
-  search: { size: number; meanMs: number; p99Ms: number }[];
+  /** EmbeddingIndex.search, one probe, ms (mean and p99 over the probes), and CPU ms. */
+  search: { size: number; meanMs: number; p99Ms: number; cpuMs: number }[];
   /** Spawn to listening, and to every model ready. */
   startMs: { listening: number; ready: number };
   trainMs: Record<string, { ms: number; mode: string }>;
@@ -233,40 +235,44 @@ async function populate(dir: string, faces: number): Promise<void> {
 
 // ---------------------------------------------------------------- the parent
 
-/** Steps of one LBPH update of one face, ms, and the model's size. */
+/** The steps of one LBPH update of one face. */
+export const LBPH_STEPS = ["readBlob", "decode", "update", "encode", "store", "reload"] as const;
+
+/**
+ * Steps of one LBPH update of one face, wall and CPU ms each, and the model's size.
+ * `reload` is prediction worker 0 decoding the new model (into shared memory).
+ */
 export interface LbphProfile {
   modelBytes: number;
-  readBlob: number;
-  decode: number;
-  update: number;
-  encode: number;
-  store: number;
-  /** Prediction worker 0 decoding the new model (into shared memory). */
-  reload: number;
-  total: number;
+  ms: Record<typeof LBPH_STEPS[number] | "total", number>;
+  cpuMs: Record<typeof LBPH_STEPS[number] | "total", number>;
 }
 
 /** Replays what the updater and the first prediction worker do for a one-face enroll. */
 function profileLbphUpdate(path: string): LbphProfile {
   using gallery = Gallery.open(path);
-  const step = <T>(f: () => T): [T, number] => {
-    const t = performance.now();
+  const ms = { total: 0 } as LbphProfile["ms"], cpuMs = { total: 0 } as LbphProfile["cpuMs"];
+  const step = <T>(name: typeof LBPH_STEPS[number], f: () => T): T => {
+    const c = cpuNowMs(), t = performance.now();
     const out = f();
-    return [out, round(performance.now() - t, 0)];
+    ms[name] = round(performance.now() - t, 0);
+    cpuMs[name] = round(cpuNowMs() - c, 0);
+    ms.total += ms[name];
+    cpuMs.total += cpuMs[name];
+    return out;
   };
-  const [snapshot, readBlob] = step(() => gallery.loadModel("lbph"));
+  const snapshot = step("readBlob", () => gallery.loadModel("lbph"));
   if (!snapshot) throw new Error("dnn-scale: no stored LBPH model to profile");
   const last = gallery.lastFaceId();
   const fresh = gallery.faces(last - 1, last);
-  const [model, decode] = step(() => loadRecognizer(snapshot.bytes));
-  const [, update] = step(() =>
+  const model = step("decode", () => loadRecognizer(snapshot.bytes));
+  step("update", () =>
     model.update(
       fresh.map((f) => ({ width: f.width, height: f.height, data: f.pixels })),
       fresh.map((f) => f.label),
-    )
-  );
-  const [bytes, encode] = step(() => model.save());
-  const [, store] = step(() =>
+    ));
+  const bytes = step("encode", () => model.save());
+  step("store", () =>
     gallery.saveModel({
       algorithm: "lbph",
       bytes,
@@ -274,19 +280,9 @@ function profileLbphUpdate(path: string): LbphProfile {
       faces: model.sampleCount,
       lastFaceId: last,
       threshold: null,
-    })
-  );
-  const [, reload] = step(() => loadRecognizer(bytes, { inSharedMemory: true }));
-  return {
-    modelBytes: bytes.length,
-    readBlob,
-    decode,
-    update,
-    encode,
-    store,
-    reload,
-    total: readBlob + decode + update + encode + store + reload,
-  };
+    }));
+  step("reload", () => loadRecognizer(bytes, { inSharedMemory: true }));
+  return { modelBytes: bytes.length, ms, cpuMs };
 }
 
 function searchTiming(size: number, probes: number): DnnScaleResult["search"][number] {
@@ -298,13 +294,15 @@ function searchTiming(size: number, probes: number): DnnScaleResult["search"][nu
   const queries = flat.slice(size, size + per);
   for (let i = 0; i < 20; i++) index.search(queries[i % per]!); // warm-up (JIT)
   const ms: number[] = [];
+  const cpu = cpuNowMs();
   for (let i = 0; i < probes; i++) {
     const t = performance.now();
     index.search(queries[i % per]!);
     ms.push(performance.now() - t);
   }
+  const cpuMs = (cpuNowMs() - cpu) / probes;
   const stats = latencyStats(ms, 3);
-  return { size, meanMs: round(mean(ms), 3), p99Ms: stats.p99 };
+  return { size, meanMs: round(mean(ms), 3), p99Ms: stats.p99, cpuMs: round(cpuMs, 3) };
 }
 
 async function readFace(dir: string, name: string): Promise<WireFace> {
@@ -320,6 +318,7 @@ async function readFace(dir: string, name: string): Promise<WireFace> {
 
 /** Runs the section. */
 export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleResult> {
+  await awaitQuiet();
   const search = [config.faces, 10 * config.faces].map((size) => {
     const s = searchTiming(size, config.searchProbes);
     log(`dnn-scale: EmbeddingIndex.search at ${size}: ${s.meanMs} ms (p99 ${s.p99Ms})`);
@@ -401,6 +400,7 @@ export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleRes
 
       for (let i = 0; i < 3; i++) await identify(i); // warm-up
       const pid = service.child.pid;
+      await awaitQuiet([pid]);
       const sampler = sampleRss({ recognizer: pid });
       const quiet = otherLoad([pid]);
       const cpu0 = threadCpu(pid);
@@ -422,6 +422,7 @@ export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleRes
 
       const logBefore = service.log().length;
       const enrollMs: number[] = [];
+      await awaitQuiet([pid]);
       const quietEnroll = otherLoad([pid]);
       for (let k = 0; k < config.enrolls; k++) {
         const face = fresh[k % fresh.length]!;

@@ -9,6 +9,7 @@ import { percentile, round } from "../../lib/evaluation/stats.ts";
 import type { ServiceProcess } from "../../tests/_support/services.ts";
 import type { AlgorithmName } from "../../lib/protocol/messages.ts";
 import { parseLog } from "./log_lines.ts";
+import process from "node:process";
 
 const HERE = new URL(".", import.meta.url).pathname;
 /** The repository root, with a trailing slash. */
@@ -19,6 +20,12 @@ export const SHARED = `${ROOT}../shared`;
 export const LFW = `${SHARED}/datasets/lfw10`;
 /** The annotated detection photos. */
 export const ANNOTATED = `${SHARED}/datasets/detection/annotated`;
+
+/** CPU ms this process has used so far (all threads), from getrusage via node:process. */
+export function cpuNowMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
 
 /** Median of unsorted values (nearest rank, as everywhere in the report). */
 export function median(xs: readonly number[]): number {
@@ -206,4 +213,32 @@ export function trainedLines(
       ms: Number(fields.ms),
       bytes: Number(fields.bytes),
     }));
+}
+
+/**
+ * Waits (up to `maxWaitMs`) until processes other than this one and `pids` use less than
+ * `cores` of the machine over a 3-second window, so that wall-clock figures are taken on a
+ * quiet machine when there is one. Returns how long it waited and the last window's load.
+ */
+export async function awaitQuiet(
+  pids: readonly number[] = [],
+  maxWaitMs = 180_000,
+  cores = 0.3,
+): Promise<{ waitedMs: number; otherCores: number }> {
+  const started = performance.now();
+  let load = NaN;
+  while (true) {
+    const window = otherLoad(pids);
+    await new Promise((r) => setTimeout(r, 3000));
+    load = window.stop();
+    const waited = performance.now() - started;
+    if (load < cores || waited >= maxWaitMs) {
+      if (waited > 3500) {
+        log(
+          `waited ${round(waited / 1000, 0)} s for a quieter machine: ${load} cores busy elsewhere`,
+        );
+      }
+      return { waitedMs: round(waited, 0), otherCores: load };
+    }
+  }
 }
