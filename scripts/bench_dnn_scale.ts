@@ -41,6 +41,7 @@ import {
   lfwPeople,
   listImages,
   log,
+  median,
   otherLoad,
   rssOf,
   sampleRss,
@@ -116,6 +117,8 @@ export interface DnnScaleResult {
    * recognition_worker.ts `updateFrom` and model_manager.ts `#loadPredictors`).
    */
   lbphProfile: LbphProfile;
+  /** Per-request gallery queries on the same file (see {@link QueryProfile}). */
+  queries: QueryProfile;
   /** MiB: largest sample while serving identifies after ready, and VmHWM at the end. */
   rss: { serving: number; peak: number };
 }
@@ -248,6 +251,38 @@ export interface LbphProfile {
   cpuMs: Record<typeof LBPH_STEPS[number] | "total", number>;
 }
 
+/**
+ * The gallery queries the recognizer's main thread runs per request, timed in process on the
+ * same file (ms, CPU ms): `embeddingCounts` backs `DnnModel.state()`, which a dnn identify
+ * (recognizer_service.ts `#predictDnn`) and every enroll, forget and stats reply call;
+ * `names` runs per identify; `listPeople` per `ModelManager.states()`.
+ */
+export interface QueryProfile {
+  embeddingCounts: { ms: number; cpuMs: number };
+  names: { ms: number; cpuMs: number };
+  listPeople: { ms: number; cpuMs: number };
+}
+
+function profileQueries(path: string): QueryProfile {
+  using gallery = Gallery.open(path, { readOnly: true });
+  const time = (f: () => unknown) => {
+    f(); // warm: page cache, prepared statement
+    const ms: number[] = [], cpu: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const c = cpuNowMs(), t = performance.now();
+      f();
+      ms.push(performance.now() - t);
+      cpu.push(cpuNowMs() - c);
+    }
+    return { ms: round(median(ms), 1), cpuMs: round(median(cpu), 1) };
+  };
+  return {
+    embeddingCounts: time(() => gallery.embeddingCounts(DESCRIPTOR_MODEL)),
+    names: time(() => gallery.names()),
+    listPeople: time(() => gallery.listPeople()),
+  };
+}
+
 /** Replays what the updater and the first prediction worker do for a one-face enroll. */
 function profileLbphUpdate(path: string): LbphProfile {
   using gallery = Gallery.open(path);
@@ -348,7 +383,7 @@ export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleRes
       Array.from({ length: meta.fresh }, (_, i) => readFace(dir, `new-${i}`)),
     );
 
-    let result: Omit<DnnScaleResult, "lbphProfile">;
+    let result: Omit<DnnScaleResult, "lbphProfile" | "queries">;
     log(`dnn-scale: starting the recognizer on ${config.faces} faces`);
     t = performance.now();
     const service = await startService("recognizer", [
@@ -459,9 +494,11 @@ export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleRes
     } finally {
       await service.stop();
     }
+    const queries = profileQueries(`${dir}/gallery.db`);
+    log(`dnn-scale: gallery queries per request: ${JSON.stringify(queries)}`);
     const lbphProfile = profileLbphUpdate(`${dir}/gallery.db`);
     log(`dnn-scale: LBPH update of one face, step by step: ${JSON.stringify(lbphProfile)}`);
-    return { ...result, lbphProfile };
+    return { ...result, lbphProfile, queries };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
