@@ -33,7 +33,11 @@ function atMost(target: string, value: number, limit: number, measured: string):
     target,
     measured,
     ok: value <= limit,
-    note: value > limit ? `missed by ${pct(value, limit)}` : undefined,
+    note: value <= limit
+      ? undefined
+      : value / limit >= 3
+      ? pct(value, limit)
+      : `missed by ${pct(value, limit)}`,
   };
 }
 
