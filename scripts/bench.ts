@@ -2,14 +2,18 @@
  * The facerec benchmark, side by side with native OpenCV (Debian python3-opencv 4.6, one
  * thread) timed in the same run. Writes docs/BENCHMARKS.md and its SVG charts.
  *
- *   deno task bench                       full run (about 20 minutes), writes docs/
+ *   deno task bench                       full run (about an hour), writes docs/
  *   deno task bench --quick               smaller everything, writes out/bench/
- *   deno task bench --sections decode,detect,recognition,throughput,scale
+ *   deno task bench --sections dnn,enroll the named sections only, merged into docs/bench.json
+ *                                         (the other sections keep their figures and dates)
  *   deno task bench --out DIR             where BENCHMARKS.md, the SVGs and bench.json go
  *
  * Sections: decode (ms/image per format), detect (Haar on the annotated photos), recognition
  * (train/predict per algorithm on ORL), throughput (identify through real services with 1
- * and 2 workers, 1/4/16 clients), scale (galleries of 100 to 10,000 faces).
+ * and 2 workers, 1/4/16 clients), scale (galleries of 100 to 10,000 faces), dnn (the default
+ * YuNet + descriptor pipeline in process, against face-api, and through the services:
+ * scripts/bench_dnn.ts), dnn-scale (dnn at 10,000 faces: scripts/bench_dnn_scale.ts), enroll
+ * (enrolling into an empty gallery and into one of 400 faces: scripts/bench_enroll.ts).
  * @module
  */
 import { wholeImageFace } from "./lib/whole_face.ts";
@@ -17,8 +21,7 @@ import { parseArgs } from "node:util";
 import { decodeGray } from "../lib/imaging/decode.ts";
 import { HaarDetector } from "../lib/detection/haar.ts";
 import { Gallery } from "../lib/gallery/mod.ts";
-import { callService, type Endpoint } from "../lib/transport/mod.ts";
-import type { Request, Response } from "../lib/protocol/messages.ts";
+import type { Endpoint } from "../lib/transport/mod.ts";
 import type { WireFace } from "../lib/protocol/messages.ts";
 import { type Algorithm as AlgorithmName, CLASSIC_ALGORITHMS } from "../lib/core/algorithms.ts";
 import { benchRecognition } from "./bench_recognition.ts";
@@ -26,8 +29,32 @@ import { readOrl, syntheticFace } from "./bench_gallery.ts";
 import { type ServiceProcess, startService, startStack } from "../tests/_support/services.ts";
 import { barChart, lineChart } from "./bench_svg.ts";
 import { renderReport } from "./bench_report.ts";
-import { parseLog } from "./lib/log_lines.ts";
 import { mean, percentile, round } from "../lib/evaluation/stats.ts";
+import { benchDnn, DNN_FULL, DNN_QUICK, type DnnConfig, type DnnResult } from "./bench_dnn.ts";
+import {
+  benchDnnScale,
+  DNN_SCALE_FULL,
+  DNN_SCALE_QUICK,
+  type DnnScaleConfig,
+  type DnnScaleResult,
+} from "./bench_dnn_scale.ts";
+import {
+  benchEnroll,
+  ENROLL_FULL,
+  ENROLL_QUICK,
+  type EnrollConfig,
+  type EnrollResult,
+} from "./bench_enroll.ts";
+import {
+  call,
+  endpointOf,
+  listImages,
+  log,
+  median,
+  rssOf,
+  trainedLines,
+  waitReady,
+} from "./lib/bench_util.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const ROOT = `${HERE}../`;
@@ -37,8 +64,18 @@ const NATIVE = `${HERE}bench_native.py`;
 const ANNOTATED = `${SHARED}/datasets/detection/annotated`;
 const LFW = `${SHARED}/datasets/lfw10`;
 const ALGORITHMS: readonly AlgorithmName[] = CLASSIC_ALGORITHMS;
-export const SECTIONS = ["decode", "detect", "recognition", "throughput", "scale"] as const;
-type Section = typeof SECTIONS[number];
+export const SECTIONS = [
+  "decode",
+  "detect",
+  "recognition",
+  "throughput",
+  "scale",
+  "dnn",
+  "dnn-scale",
+  "enroll",
+] as const;
+/** One of {@link SECTIONS}. */
+export type Section = typeof SECTIONS[number];
 
 /** Knobs that --quick shrinks. */
 export interface BenchConfig {
@@ -50,6 +87,9 @@ export interface BenchConfig {
   workers: number[];
   scaleLevels: number[];
   probes: number;
+  dnn: DnnConfig;
+  dnnScale: DnnScaleConfig;
+  enroll: EnrollConfig;
 }
 
 const FULL: BenchConfig = {
@@ -61,6 +101,9 @@ const FULL: BenchConfig = {
   workers: [1, 2],
   scaleLevels: [100, 1000, 5000, 10000],
   probes: 40,
+  dnn: DNN_FULL,
+  dnnScale: DNN_SCALE_FULL,
+  enroll: ENROLL_FULL,
 };
 const QUICK: BenchConfig = {
   quick: true,
@@ -71,17 +114,12 @@ const QUICK: BenchConfig = {
   workers: [1, 2],
   scaleLevels: [100, 500],
   probes: 10,
+  dnn: DNN_QUICK,
+  dnnScale: DNN_SCALE_QUICK,
+  enroll: ENROLL_QUICK,
 };
 
 // ---------------------------------------------------------------- helpers
-
-function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 0.5);
-}
-
-function log(message: string): void {
-  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-}
 
 async function native<T>(args: string[]): Promise<T | undefined> {
   try {
@@ -99,22 +137,6 @@ async function native<T>(args: string[]): Promise<T | undefined> {
     log(`native ${args[0]} unavailable: ${error instanceof Error ? error.message : error}`);
     return undefined;
   }
-}
-
-const CALL = { timeoutMs: 600_000, maxFrameBytes: 64 * 1024 * 1024, peerName: "bench" };
-
-function call(endpoint: Endpoint, request: Request): Promise<Response> {
-  return callService(endpoint, request, CALL);
-}
-
-function endpointOf(service: ServiceProcess): Endpoint {
-  return { hostname: "127.0.0.1", port: service.port };
-}
-
-async function listImages(dir: string, pattern: RegExp): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of Deno.readDir(dir)) if (e.isFile && pattern.test(e.name)) out.push(e.name);
-  return out.sort().map((name) => `${dir}/${name}`);
 }
 
 // ---------------------------------------------------------------- decode
@@ -340,44 +362,6 @@ export interface RetrainProbe {
   peakRssMb: number;
 }
 
-function rssOf(pid: number): { rss: number; peak: number } {
-  try {
-    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rss: round(kb("VmRSS") / 1024, 0), peak: round(kb("VmHWM") / 1024, 0) };
-  } catch {
-    return { rss: NaN, peak: NaN };
-  }
-}
-
-/** The recognizer's `model trained` events (lib/service/model_manager.ts), from its log. */
-function trainedLines(
-  log: string,
-): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
-  return parseLog(log)
-    .filter((r) => r.component === "recognizer" && r.event === "model trained")
-    .map(({ fields }) => ({
-      algorithm: fields.algorithm as AlgorithmName,
-      mode: fields.mode ?? "",
-      faces: Number(fields.faces),
-      ms: Number(fields.ms),
-      bytes: Number(fields.bytes),
-    }));
-}
-
-async function waitReady(endpoint: Endpoint, faces: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const reply = await call(endpoint, { op: "stats" });
-    if (
-      reply.op === "stats" && reply.status === "ok" &&
-      reply.models.every((m) => m.state === "ready" && m.faces === faces)
-    ) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`models not ready for ${faces} faces within ${timeoutMs} ms`);
-}
-
 async function benchScale(config: BenchConfig): Promise<{
   workers: number;
   levels: ScaleLevel[];
@@ -401,8 +385,8 @@ async function benchScale(config: BenchConfig): Promise<{
           gallery.addFaces(
             `id-${identities}`,
             Array.from({ length: 10 }, (_, i) => {
-              const { width, height, pixels } = faceOf(identities, i);
-              return { width, height, pixels };
+              const { width, height, data } = syntheticFace(orl, identities, i);
+              return { width, height, pixels: data };
             }),
           );
         }
@@ -555,6 +539,47 @@ export interface BenchResults {
   recognition?: any;
   throughput?: Awaited<ReturnType<typeof benchThroughput>>;
   scale?: Awaited<ReturnType<typeof benchScale>>;
+  dnn?: DnnResult;
+  dnnScale?: DnnScaleResult;
+  enroll?: EnrollResult;
+  /** When each section was last measured, and how long it took (s). */
+  runs?: Partial<Record<Section, { date: string; seconds: number }>>;
+}
+
+/** The BenchResults field each section fills. */
+const FIELD: Record<Section, keyof BenchResults> = {
+  decode: "decode",
+  detect: "detect",
+  recognition: "recognition",
+  throughput: "throughput",
+  scale: "scale",
+  dnn: "dnn",
+  "dnn-scale": "dnnScale",
+  enroll: "enroll",
+};
+
+/**
+ * `fresh` laid over `saved`: the sections `fresh` ran replace theirs, the others keep their
+ * figures and their dates, so a `--sections` run never drops what it did not measure.
+ */
+export function mergeResults(saved: BenchResults, fresh: BenchResults): BenchResults {
+  const merged = { ...saved, ...fresh } as Record<string, unknown>;
+  for (const section of SECTIONS) {
+    if (!fresh.sections.includes(section) && saved[FIELD[section]] !== undefined) {
+      merged[FIELD[section]] = saved[FIELD[section]];
+    }
+  }
+  const runs: BenchResults["runs"] = {};
+  for (const section of saved.sections) {
+    runs[section] = saved.runs?.[section] ?? { date: saved.date, seconds: NaN };
+  }
+  Object.assign(runs, fresh.runs);
+  merged.runs = runs;
+  merged.sections = SECTIONS.filter((s) =>
+    fresh.sections.includes(s) || saved.sections.includes(s)
+  );
+  merged.seconds = Object.values(runs).reduce((n, r) => n + (r?.seconds || 0), 0);
+  return merged as unknown as BenchResults;
 }
 
 /** Runs `deno fmt` on what was written, so that `deno fmt --check` stays clean. */
@@ -666,9 +691,11 @@ if (import.meta.main) {
       Deno.exit(2);
     }
   }
-  const complete = !values.quick && sections.length === SECTIONS.length && !values["scale-levels"];
-  const outDir = values.out ?? (complete ? `${ROOT}docs` : `${ROOT}out/bench`);
-  const results: BenchResults = {
+  // A full-size run writes docs/ (merging into what is there when only some sections ran);
+  // --quick and --scale-levels runs are not comparable, so they go to out/bench/.
+  const comparable = !values.quick && !values["scale-levels"];
+  const outDir = values.out ?? (comparable ? `${ROOT}docs` : `${ROOT}out/bench`);
+  let results: BenchResults = {
     date: new Date().toISOString(),
     quick: config.quick,
     machine: {
@@ -678,23 +705,44 @@ if (import.meta.main) {
       v8: Deno.version.v8,
     },
     sections,
+    runs: {},
   };
   const t0 = performance.now();
-  if (sections.includes("decode")) results.decode = await benchDecode(config);
-  if (sections.includes("detect")) results.detect = await benchDetect(config);
-  if (sections.includes("recognition")) {
+  const run = async <T>(section: Section, body: () => Promise<T>) => {
+    if (!sections.includes(section)) return;
+    const started = performance.now();
+    (results as unknown as Record<string, unknown>)[FIELD[section]] = await body();
+    results.runs![section] = {
+      date: new Date().toISOString(),
+      seconds: round((performance.now() - started) / 1000, 0),
+    };
+  };
+  await run("decode", () => benchDecode(config));
+  await run("detect", () => benchDetect(config));
+  await run("recognition", () => {
     log("recognition: ORL train/predict against native");
-    results.recognition = await benchRecognition();
-  }
-  if (sections.includes("throughput")) results.throughput = await benchThroughput(config);
-  if (sections.includes("scale")) results.scale = await benchScale(config);
+    return benchRecognition();
+  });
+  await run("throughput", () => benchThroughput(config));
+  await run("scale", () => benchScale(config));
+  await run("dnn", () => benchDnn(config.dnn));
+  await run("dnn-scale", () => benchDnnScale(config.dnnScale));
+  await run("enroll", () => benchEnroll(config.enroll));
   results.seconds = round((performance.now() - t0) / 1000, 0);
   await Deno.mkdir(outDir, { recursive: true });
+  if (sections.length < SECTIONS.length) {
+    const saved = await Deno.readTextFile(`${outDir}/bench.json`).then(
+      (text) => JSON.parse(text) as BenchResults,
+      () => undefined,
+    );
+    if (saved && saved.quick === results.quick) results = mergeResults(saved, results);
+  }
+  // The figures first: a report that fails to render can be redone with --render.
+  await Deno.writeTextFile(`${outDir}/bench.json`, JSON.stringify(results, null, 2) + "\n");
   const svgs = charts(results);
   for (const [name, svg] of Object.entries(svgs)) {
     await Deno.writeTextFile(`${outDir}/${name}`, svg);
   }
-  await Deno.writeTextFile(`${outDir}/bench.json`, JSON.stringify(results, null, 2) + "\n");
   await Deno.writeTextFile(`${outDir}/BENCHMARKS.md`, renderReport(results, Object.keys(svgs)));
   await formatFiles(outDir, Object.keys(svgs));
   log(`wrote ${outDir}/BENCHMARKS.md, bench.json and ${Object.keys(svgs).join(", ")}`);

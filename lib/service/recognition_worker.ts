@@ -19,7 +19,11 @@ import {
 import { byType, serveWorker, transferable } from "./worker_host.ts";
 import { Gallery, type StoredFace } from "../gallery/mod.ts";
 import type { FaceDescriptor } from "../recognition/face_descriptor.ts";
-import { decodeImage, encodeRgbPng, rgbaToRgb, type RgbImage } from "../imaging/mod.ts";
+// Not imaging/mod.ts: that pulls in OpenCV-WASM (about 68 MiB per worker), which recognition
+// never uses.
+import { decodeImage } from "../imaging/decode.ts";
+import { encodeRgbPng, rgbaToRgb } from "../imaging/encode.ts";
+import type { RgbImage } from "../imaging/image.ts";
 import type { WorkerPool } from "./worker_pool.ts";
 
 /** An aligned RGB chip as sent to this worker. */
