@@ -515,19 +515,18 @@ export class Gallery implements Disposable {
   }
 
   /**
-   * Stores descriptors computed later from stored chips. Faces forgotten meanwhile are
-   * skipped. Does not bump the generation: no person or face changed.
+   * Stores descriptors computed later from stored chips and returns the ids it stored them
+   * for: faces forgotten meanwhile are skipped. Does not bump the generation: no person or
+   * face changed.
    */
-  setEmbeddings(model: string, items: readonly { id: number; vector: Float32Array }[]): number {
+  setEmbeddings(model: string, items: readonly { id: number; vector: Float32Array }[]): number[] {
     return this.#transaction(() => {
       const update = this.#stmt(
         "UPDATE faces SET embedding = ?, embedding_model = ? WHERE id = ?",
       );
-      let changed = 0;
-      for (const item of items) {
-        changed += Number(update.run(vectorBytes(item.vector), model, item.id).changes);
-      }
-      return changed;
+      return items.flatMap((item) =>
+        Number(update.run(vectorBytes(item.vector), model, item.id).changes) > 0 ? [item.id] : []
+      );
     });
   }
 

@@ -79,12 +79,11 @@ export class DnnModel {
           type: "embedPng",
           pngs: batch.map((b) => b.chipPng),
         });
-        this.#gallery.setEmbeddings(
+        // Faces forgotten while their batch was in the worker are not stored, so not live.
+        const live = new Set(this.#gallery.setEmbeddings(
           DESCRIPTOR_MODEL,
           batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })),
-        );
-        // Faces forgotten while their batch was in the worker are not in the gallery.
-        const live = new Set(this.#gallery.embeddings(DESCRIPTOR_MODEL).map((e) => e.id));
+        ));
         const kept = batch.flatMap((b, i) => live.has(b.id) ? [{ b, v: vectors[i]! }] : []);
         this.#recognizer.addDescriptors(
           kept.map((k) => k.v),

@@ -84,8 +84,10 @@ Deno.test("Gallery.setEmbeddings() stores descriptors for pending chips without 
   const generation = gallery.generation();
   const [pending] = gallery.pendingChips("m", 5);
   assert.deepEqual(pending?.chipPng, Uint8Array.of(9));
-  assert.equal(gallery.setEmbeddings("m", [{ id: pending!.id, vector: new Float32Array(4) }]), 1);
-  assert.equal(gallery.setEmbeddings("m", [{ id: 999, vector: new Float32Array(4) }]), 0);
+  assert.deepEqual(gallery.setEmbeddings("m", [{ id: pending!.id, vector: new Float32Array(4) }]), [
+    pending!.id,
+  ]);
+  assert.deepEqual(gallery.setEmbeddings("m", [{ id: 999, vector: new Float32Array(4) }]), []);
   assert.equal(gallery.generation(), generation);
   assert.deepEqual(gallery.embeddingCounts("m"), { embedded: 1, pending: 0, noChip: 0 });
 });
