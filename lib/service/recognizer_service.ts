@@ -4,7 +4,7 @@
  * It never sees encoded images; the detector sends it normalised crops.
  * @module
  */
-import { DirLock, Gallery, normalizeName } from "../gallery/mod.ts";
+import { DirLock, type GalleryStore, normalizeName, SqliteGallery } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollResponse,
@@ -45,17 +45,22 @@ const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
 
 /** See the module documentation. Supports `await using`. */
 export class RecognizerService implements AsyncDisposable {
-  readonly #gallery: Gallery;
+  readonly #gallery: GalleryStore;
   readonly #models: ModelManager;
   readonly #dnn: DnnModel;
   readonly #pools: RecognitionPool[];
   readonly #limits: ServiceLimits;
   readonly #lock: DirLock;
   #closed = false;
+  /**
+   * Person id -> name, kept here: identify never reads the gallery, so that it answers
+   * from memory alone (and on, when a shared database is away). Re-read after each change.
+   */
+  #names = new Map<number, string>();
 
   private constructor(
     lock: DirLock,
-    gallery: Gallery,
+    gallery: GalleryStore,
     models: ModelManager,
     dnn: DnnModel,
     pools: RecognitionPool[],
@@ -73,9 +78,9 @@ export class RecognizerService implements AsyncDisposable {
   static async start(options: RecognizerServiceOptions): Promise<RecognizerService> {
     await Deno.mkdir(options.dataDir, { recursive: true });
     const lock = DirLock.acquire(options.dataDir);
-    let gallery: Gallery;
+    let gallery: GalleryStore;
     try {
-      gallery = Gallery.open(`${options.dataDir}/gallery.db`);
+      gallery = SqliteGallery.open(`${options.dataDir}/gallery.db`);
     } catch (error) {
       lock.release();
       throw error;
@@ -93,10 +98,12 @@ export class RecognizerService implements AsyncDisposable {
       const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
-      return new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
+      const service = new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
+      await service.#readNames();
+      return service;
     } catch (error) {
       for (const pool of pools) pool.close();
-      gallery.close();
+      await gallery.close();
       lock.release();
       throw error;
     }
@@ -111,11 +118,11 @@ export class RecognizerService implements AsyncDisposable {
       case "identify":
         return await this.#identify(hop);
       case "list":
-        return { op: "list", status: "ok", people: this.#gallery.listPeople() };
+        return { op: "list", status: "ok", people: await this.#gallery.listPeople() };
       case "forget":
         return await this.#forget(hop.name);
       case "stats": {
-        const counts = this.#gallery.counts();
+        const counts = await this.#gallery.counts();
         return {
           op: "stats",
           status: "ok",
@@ -166,7 +173,7 @@ export class RecognizerService implements AsyncDisposable {
       ? { vectors: [], pngs: [] }
       : await this.#dnn.embed(withChips.map((i) => faces[i]!.chip!), true);
     const extra = new Map(withChips.map((face, k) => [face, k]));
-    const stored = this.#gallery.addFaces(
+    const stored = await this.#gallery.addFaces(
       request.name,
       faces.map((f, i) => {
         const k = extra.get(i);
@@ -184,6 +191,7 @@ export class RecognizerService implements AsyncDisposable {
         };
       }),
     );
+    this.#names.set(stored.personId, stored.name);
     const fresh = withChips.filter((i) => stored.ids[i] != null);
     const storedWithoutChip = faces.filter((f, i) => !f.chip && stored.ids[i] != null).length;
     this.#dnn.added(
@@ -242,7 +250,7 @@ export class RecognizerService implements AsyncDisposable {
         face.chip &&
           { width: face.chip.width, height: face.chip.height, data: face.chip.pixels, channels: 3 },
       );
-    const names = this.#gallery.names();
+    const names = this.#names;
     const answers: IdentifiedFace[] = faces.map((face, i) => {
       const threshold = thresholdOf(face);
       // Labels of people forgotten since the served model was trained are skipped.
@@ -284,7 +292,8 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   async #forget(name: string): Promise<ForgetResponse> {
-    const removed = this.#gallery.forget(name);
+    const removed = await this.#gallery.forget(name);
+    this.#names.delete(removed.personId);
     this.#dnn.forgotten(removed.personId);
     // Unlike an enroll, a forget replies once every model has dropped the person's faces:
     // "forgotten" should mean gone from the models too, not only unnamed.
@@ -304,8 +313,12 @@ export class RecognizerService implements AsyncDisposable {
     this.#closed = true;
     await Promise.all([this.#models.close(), this.#dnn.close()]);
     for (const pool of this.#pools) pool.close();
-    this.#gallery.close();
+    await this.#gallery.close();
     this.#lock.release();
+  }
+
+  async #readNames(): Promise<void> {
+    this.#names = await this.#gallery.names();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
