@@ -19,6 +19,8 @@ import type { Embedded, RecognitionPool } from "./recognition_worker.ts";
 
 /** Chips re-embedded per worker job when a gallery is brought to a new descriptor model. */
 const REEMBED_BATCH = 16;
+/** Descriptors read per query when catching up with other replicas' enrollments. */
+const RESYNC_BATCH = 2000;
 
 /** See the module documentation. */
 export class DnnModel {
@@ -105,6 +107,33 @@ export class DnnModel {
       }
     }
     if (done > 0) this.#log.info("re-embedded stored chips", { algorithm: "dnn", faces: done });
+  }
+
+  /**
+   * Brings the index to the gallery's descriptors: adds the ones it lacks (enrolled through
+   * another replica), drops the ones the gallery no longer has (forgotten through one).
+   * The caller keeps this replica's own writes out meanwhile. Returns what changed.
+   */
+  async resync(): Promise<{ added: number; removed: number }> {
+    const stored = await this.#gallery.embeddingIds(DESCRIPTOR_MODEL);
+    const held = new Set(this.#recognizer.faceIds());
+    const inGallery = new Set(stored);
+    const missing = stored.filter((id) => !held.has(id));
+    const gone = [...held].filter((id) => !inGallery.has(id));
+    for (let i = 0; i < missing.length; i += RESYNC_BATCH) {
+      const batch = await this.#gallery.embeddingsOf(
+        DESCRIPTOR_MODEL,
+        missing.slice(i, i + RESYNC_BATCH),
+      );
+      this.#recognizer.addDescriptors(
+        batch.map((e) => e.vector),
+        batch.map((e) => e.label),
+        batch.map((e) => e.id),
+      );
+    }
+    if (gone.length > 0) this.#recognizer.removeFaces(gone);
+    if (missing.length > 0 || gone.length > 0) await this.recount();
+    return { added: missing.length, removed: gone.length };
   }
 
   /** Descriptors of aligned chips, and the chips as PNG for the gallery. */

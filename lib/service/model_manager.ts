@@ -153,6 +153,12 @@ export class ModelManager {
   #generation = 0;
   /** Faces per person, as last read. */
   #perPerson: number[] = [];
+  /**
+   * Whether this replica retrains the batch models and stores snapshots. Always, on a
+   * gallery of its own; on a shared one, only the replica holding the gallery's leader
+   * lock: the others load the snapshots it stores.
+   */
+  #leader = true;
 
   constructor(
     gallery: GalleryStore,
@@ -213,6 +219,49 @@ export class ModelManager {
 
   #state(algorithm: ClassicAlgorithm): AlgorithmState {
     return this.#states.get(algorithm)!;
+  }
+
+  /**
+   * Makes this replica the one that retrains Eigenfaces and Fisherfaces (or not). A new
+   * leader retrains whatever is stale.
+   */
+  setLeader(leader: boolean): void {
+    if (leader === this.#leader) return;
+    this.#leader = leader;
+    this.#log.info(
+      leader ? "leading batch retrains" : "following: batch models come from the leader",
+    );
+    if (leader) {
+      this.#batch.trainedGeneration = -1;
+      this.#kick(this.#batch);
+    }
+  }
+
+  /** Whether this replica retrains the batch models. */
+  get leader(): boolean {
+    return this.#leader;
+  }
+
+  /**
+   * The gallery changed through another replica (or may have): re-reads its state, brings
+   * LBPH up to date and, with `snapshots` on a follower, loads newer stored snapshots.
+   */
+  async synchronize(options: { snapshots?: boolean } = {}): Promise<void> {
+    await this.refresh();
+    this.#kick(this.#incremental);
+    // A follower re-reads the stored snapshots only when it may have missed their
+    // notification (they are large: reading them on every change would be waste).
+    if (!this.#leader && options.snapshots) this.#batch.trainedGeneration = -1;
+    this.#kick(this.#batch);
+  }
+
+  /** A snapshot was stored by another replica: a follower loads it if it is newer. */
+  modelStored(algorithm: string, generation: number): void {
+    if (this.#leader || !this.#batch.algorithms.includes(algorithm as ClassicAlgorithm)) return;
+    const served = this.#state(algorithm as ClassicAlgorithm).served;
+    if (served && served.generation >= generation) return;
+    this.#batch.trainedGeneration = -1;
+    this.#kick(this.#batch);
   }
 
   /** Re-reads the gallery's generation and face counts (the cache predictions use). */
@@ -297,8 +346,15 @@ export class ModelManager {
    * recorded for that algorithm and the others go on. True when a full retrain ran.
    */
   async #train(lane: Lane, generation: number): Promise<boolean> {
+    if (lane === this.#batch && !this.#leader) {
+      await this.#adoptStored(lane);
+      return false;
+    }
     const lastFaceId = await this.#gallery.lastFaceId();
-    const save = { gallery: this.#gallery.location, generation, lastFaceId };
+    // Only the leader stores snapshots: a follower's LBPH updates start from the leader's.
+    const save = this.#leader
+      ? { gallery: this.#gallery.location, generation, lastFaceId }
+      : undefined;
     let held = false, full = false;
     try {
       for (const algorithm of lane.algorithms) {
@@ -387,6 +443,40 @@ export class ModelManager {
     if (model === true) return;
     for (let i = 1; i < size; i++) {
       await this.#predictors.runOn(i, { type: "adopt", algorithm, model });
+    }
+  }
+
+  /** A follower's batch lane: serve the leader's stored snapshots when they are newer. */
+  async #adoptStored(lane: Lane): Promise<void> {
+    for (const algorithm of lane.algorithms) {
+      const state = this.#state(algorithm);
+      if (state.unavailable) {
+        if (state.served) {
+          await this.#predictors.broadcast({ type: "drop", algorithm });
+          state.served = undefined;
+        }
+        continue;
+      }
+      try {
+        const stored = await this.#gallery.loadModel(algorithm);
+        if (!stored || (state.served && state.served.generation >= stored.generation)) continue;
+        await this.#loadPredictors(algorithm, stored.bytes);
+        state.served = {
+          generation: stored.generation,
+          faces: stored.faces,
+          lastFaceId: stored.lastFaceId,
+          threshold: stored.threshold ?? null,
+        };
+        state.failed = undefined;
+        this.#log.info("model loaded from the leader", {
+          algorithm,
+          faces: stored.faces,
+          generation: stored.generation,
+        });
+      } catch (error) {
+        state.failed = error instanceof Error ? error.message : String(error);
+        this.#log.warn("cannot load a stored model", { algorithm, error });
+      }
     }
   }
 

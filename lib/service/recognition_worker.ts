@@ -237,12 +237,13 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
     updateFrom: async (job) => {
       await using gallery = await openGallery(job.gallery, { readOnly: true });
       const snapshot = await gallery.loadModel(job.algorithm);
-      if (!snapshot) throw new Error(`no stored ${job.algorithm} model to update`);
       // From what the snapshot holds, not from job.afterId: on a shared gallery another
-      // replica may have stored a newer one (or this one did not store its last update).
-      const from = snapshot.lastFaceId;
-      if (from > job.upToId || await gallery.countFacesUpTo(from) !== snapshot.faces) {
-        // Newer than asked, or faces it holds were removed since: train from scratch.
+      // replica (the leader) stores them, and this one may not have stored its last update.
+      const from = snapshot?.lastFaceId ?? 0;
+      if (
+        !snapshot || from > job.upToId || await gallery.countFacesUpTo(from) !== snapshot.faces
+      ) {
+        // None yet, newer than asked, or faces it holds were removed since: train afresh.
         const faces = await gallery.faces(0, job.upToId);
         const model = createRecognizer(job.algorithm);
         model.train(faces.map(stored), faces.map((f) => f.label));

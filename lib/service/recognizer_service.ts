@@ -4,7 +4,15 @@
  * It never sees encoded images; the detector sends it normalised crops.
  * @module
  */
-import { DirLock, type GalleryStore, normalizeName, SqliteGallery } from "../gallery/mod.ts";
+import {
+  DirLock,
+  GalleryError,
+  type GalleryStore,
+  normalizeName,
+  PostgresGallery,
+  redactUrl,
+  SqliteGallery,
+} from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollResponse,
@@ -26,6 +34,7 @@ import { recognizerRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
 import { ModelManager } from "./model_manager.ts";
+import { ReplicaSync } from "./replica_sync.ts";
 import type { ClassicAlgorithm } from "../core/algorithms.ts";
 import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
@@ -33,8 +42,17 @@ import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link RecognizerService.start}. */
 export interface RecognizerServiceOptions {
-  /** Directory holding `gallery.db` (created if missing). */
-  dataDir: string;
+  /** Directory holding `gallery.db` (created if missing): the default, SQLite gallery. */
+  dataDir?: string;
+  /**
+   * A `postgres://USER[:PASS]@HOST:PORT/DB` URL instead: a gallery several recognizers
+   * share. Exactly one of `dataDir` and `gallery` is given.
+   */
+  gallery?: string;
+  /** How long to keep trying to reach the `gallery` database at start (default 30 s). */
+  galleryWaitMs?: number;
+  /** How often a shared gallery's generation is checked, besides NOTIFY (default 5 s). */
+  syncIntervalMs?: number;
   /** Prediction workers. Training has one more, of its own. */
   workers: number;
   limits: ServiceLimits;
@@ -50,7 +68,9 @@ export class RecognizerService implements AsyncDisposable {
   readonly #dnn: DnnModel;
   readonly #pools: RecognitionPool[];
   readonly #limits: ServiceLimits;
-  readonly #lock: DirLock;
+  readonly #lock: DirLock | undefined;
+  #sync: ReplicaSync | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
   /**
    * Person id -> name, kept here: identify never reads the gallery, so that it answers
@@ -59,7 +79,7 @@ export class RecognizerService implements AsyncDisposable {
   #names = new Map<number, string>();
 
   private constructor(
-    lock: DirLock,
+    lock: DirLock | undefined,
     gallery: GalleryStore,
     models: ModelManager,
     dnn: DnnModel,
@@ -76,14 +96,23 @@ export class RecognizerService implements AsyncDisposable {
 
   /** Opens the gallery, starts the workers and loads the stored models. */
   static async start(options: RecognizerServiceOptions): Promise<RecognizerService> {
-    await Deno.mkdir(options.dataDir, { recursive: true });
-    const lock = DirLock.acquire(options.dataDir);
+    if ((options.dataDir === undefined) === (options.gallery === undefined)) {
+      throw new TypeError("RecognizerService: expected exactly one of dataDir and gallery");
+    }
+    let lock: DirLock | undefined;
     let gallery: GalleryStore;
-    try {
-      gallery = SqliteGallery.open(`${options.dataDir}/gallery.db`);
-    } catch (error) {
-      lock.release();
-      throw error;
+    if (options.gallery !== undefined) {
+      gallery = await connectShared(options.gallery, options.galleryWaitMs ?? 30_000, options.log);
+    } else {
+      const dataDir = options.dataDir!;
+      await Deno.mkdir(dataDir, { recursive: true });
+      lock = DirLock.acquire(dataDir);
+      try {
+        gallery = SqliteGallery.open(`${dataDir}/gallery.db`);
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
     }
     const pools: RecognitionPool[] = [];
     const start = (size: number, name: string) =>
@@ -96,15 +125,33 @@ export class RecognizerService implements AsyncDisposable {
       ]);
       pools.push(batch, incremental, predictors);
       const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
+      models.setLeader(await gallery.tryLead());
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
       const service = new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
+      const generation = await gallery.generation();
       await service.#readNames();
+      if (gallery.shared) {
+        service.#sync = new ReplicaSync(
+          gallery,
+          models,
+          dnn,
+          {
+            exclusive: (body) => service.#exclusive(body),
+            setNames: (names) => service.#names = names,
+          },
+          options.log,
+          { intervalMs: options.syncIntervalMs },
+        );
+        await service.#sync.start(generation);
+        // Changes committed while this replica was loading.
+        service.#sync.request();
+      }
       return service;
     } catch (error) {
       for (const pool of pools) pool.close();
       await gallery.close();
-      lock.release();
+      lock?.release();
       throw error;
     }
   }
@@ -172,33 +219,8 @@ export class RecognizerService implements AsyncDisposable {
     const embedded = withChips.length === 0
       ? { vectors: [], pngs: [] }
       : await this.#dnn.embed(withChips.map((i) => faces[i]!.chip!), true);
-    const extra = new Map(withChips.map((face, k) => [face, k]));
-    const stored = await this.#gallery.addFaces(
-      request.name,
-      faces.map((f, i) => {
-        const k = extra.get(i);
-        return {
-          width: f.width,
-          height: f.height,
-          pixels: f.pixels,
-          ...(k === undefined ? {} : {
-            chipPng: embedded.pngs[k]!,
-            embedding: { model: DESCRIPTOR_MODEL, vector: embedded.vectors[k]! },
-          }),
-          ...(f.score === undefined ? {} : { score: f.score }),
-          ...(f.landmarks ? { landmarks: f.landmarks.flatMap((p) => [p.x, p.y]) } : {}),
-          ...(f.filename === undefined ? {} : { source: f.filename }),
-        };
-      }),
-    );
-    this.#names.set(stored.personId, stored.name);
-    const fresh = withChips.filter((i) => stored.ids[i] != null);
-    const storedWithoutChip = faces.filter((f, i) => !f.chip && stored.ids[i] != null).length;
-    this.#dnn.added(
-      fresh.map((i) => stored.ids[i]!),
-      stored.personId,
-      fresh.map((i) => embedded.vectors[extra.get(i)!]!),
-      storedWithoutChip,
+    const stored = await this.#exclusive(() =>
+      this.#store(request.name, faces, withChips, embedded)
     );
     // Acknowledged once durable and in the incremental models (dnn above, LBPH here);
     // Eigenfaces and Fisherfaces retrain in the background and say "training" meanwhile.
@@ -225,6 +247,48 @@ export class RecognizerService implements AsyncDisposable {
       images,
       models: this.#states(),
     };
+  }
+
+  /**
+   * Stores an enrollment's faces and puts their descriptors in the dnn index and the name
+   * in the name map: one step, so that a resync with other replicas never runs in between.
+   */
+  async #store(
+    name: string,
+    faces: readonly WireFace[],
+    withChips: readonly number[],
+    embedded: { vectors: Float32Array[]; pngs: Uint8Array[] },
+  ) {
+    const extra = new Map(withChips.map((face, k) => [face, k]));
+    const stored = await this.#gallery.addFaces(
+      name,
+      faces.map((f, i) => {
+        const k = extra.get(i);
+        return {
+          width: f.width,
+          height: f.height,
+          pixels: f.pixels,
+          ...(k === undefined ? {} : {
+            chipPng: embedded.pngs[k]!,
+            embedding: { model: DESCRIPTOR_MODEL, vector: embedded.vectors[k]! },
+          }),
+          ...(f.score === undefined ? {} : { score: f.score }),
+          ...(f.landmarks ? { landmarks: f.landmarks.flatMap((p) => [p.x, p.y]) } : {}),
+          ...(f.filename === undefined ? {} : { source: f.filename }),
+        };
+      }),
+    );
+    if (stored.stored > 0) this.#sync?.wrote(stored.generation);
+    this.#names.set(stored.personId, stored.name);
+    const fresh = withChips.filter((i) => stored.ids[i] != null);
+    const storedWithoutChip = faces.filter((f, i) => !f.chip && stored.ids[i] != null).length;
+    this.#dnn.added(
+      fresh.map((i) => stored.ids[i]!),
+      stored.personId,
+      fresh.map((i) => embedded.vectors[extra.get(i)!]!),
+      storedWithoutChip,
+    );
+    return stored;
   }
 
   async #identify(request: RecognizerIdentifyRequest): Promise<IdentifyResponse> {
@@ -292,9 +356,13 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   async #forget(name: string): Promise<ForgetResponse> {
-    const removed = await this.#gallery.forget(name);
-    this.#names.delete(removed.personId);
-    this.#dnn.forgotten(removed.personId);
+    const removed = await this.#exclusive(async () => {
+      const removed = await this.#gallery.forget(name);
+      this.#sync?.wrote(removed.generation);
+      this.#names.delete(removed.personId);
+      this.#dnn.forgotten(removed.personId);
+      return removed;
+    });
     // Unlike an enroll, a forget replies once every model has dropped the person's faces:
     // "forgotten" should mean gone from the models too, not only unnamed.
     await this.#models.trained(removed.generation);
@@ -311,10 +379,23 @@ export class RecognizerService implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#sync?.close();
     await Promise.all([this.#models.close(), this.#dnn.close()]);
     for (const pool of this.#pools) pool.close();
     await this.#gallery.close();
-    this.#lock.release();
+    this.#lock?.release();
+  }
+
+  /** Runs `body` after the writes and resyncs before it: they update the same state. */
+  #exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(body, body);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Resolves once no resync with other replicas is running (tests). */
+  async settled(): Promise<void> {
+    await this.#sync?.settled();
   }
 
   async #readNames(): Promise<void> {
@@ -323,5 +404,35 @@ export class RecognizerService implements AsyncDisposable {
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/**
+ * Connects to a shared gallery, retrying while the database cannot be reached (it may be
+ * starting beside this recognizer) for up to `waitMs`, then giving up with a clear error.
+ */
+async function connectShared(url: string, waitMs: number, log: Logger): Promise<GalleryStore> {
+  const deadline = performance.now() + waitMs;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await PostgresGallery.connect(url);
+    } catch (error) {
+      const retry = error instanceof GalleryError && error.code === "unavailable" &&
+        performance.now() < deadline;
+      if (!retry) {
+        if (error instanceof GalleryError && error.code === "unavailable") {
+          throw new GalleryError(
+            "unavailable",
+            `cannot reach the gallery database ${redactUrl(url)} (tried for ${
+              Math.round(waitMs / 1000)
+            } s): ${error.message}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      log.warn("gallery database unreachable; retrying", { attempt, url: redactUrl(url) });
+      await new Promise((r) => setTimeout(r, Math.min(2000, 250 * attempt)));
+    }
   }
 }
