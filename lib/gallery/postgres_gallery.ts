@@ -102,6 +102,31 @@ export function isConnectionLoss(error: unknown): boolean {
   return typeof code === "string" && (CONNECTION_CODES.has(code) || code.startsWith("08"));
 }
 
+let guarded = false;
+
+/**
+ * postgres.js 3.4.9 under Deno can throw from a timer after the server closed a connection
+ * (`socket.write` on a socket it has just set to null, in `nextWrite`), which would end
+ * the process: a recognizer must outlive its database. Such an error (thrown from the
+ * driver's connection module, nowhere else) is logged and swallowed here; the connection
+ * it concerned is gone already and the pool makes a new one.
+ */
+function guardDriverTimers(): void {
+  if (guarded) return;
+  guarded = true;
+  globalThis.addEventListener("error", (event) => {
+    const stack = (event.error as Error | undefined)?.stack ?? "";
+    if (/postgres[\\/](?:[\d.]+[\\/])?(?:cjs[\\/])?src[\\/]connection\.js/.test(stack)) {
+      event.preventDefault();
+      console.error(
+        `gallery: postgres driver error after a lost connection (ignored): ${
+          (event.error as Error).message
+        }`,
+      );
+    }
+  });
+}
+
 type Sql = postgres.Sql;
 type Row = Record<string, unknown>;
 
@@ -148,6 +173,7 @@ export class PostgresGallery implements GalleryStore {
     options: PostgresGalleryOptions = {},
   ): Promise<PostgresGallery> {
     parsePostgresUrl(url);
+    guardDriverTimers();
     const sql = postgres(url, {
       max: options.connections ?? 4,
       connect_timeout: options.connectTimeout ?? 3,
@@ -465,7 +491,25 @@ export class PostgresGallery implements GalleryStore {
 
   async tryLead(): Promise<boolean> {
     if (this.#closed) return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("no answer within 3 s")), 3000);
+    });
     try {
+      return await Promise.race([this.#tryLead(), timeout]);
+    } catch {
+      // A lost or hung session: whatever lock it held is gone with it (or will be).
+      const lead = this.#lead;
+      this.#lead = undefined;
+      lead?.release();
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #tryLead(): Promise<boolean> {
+    {
       if (!this.#lead) this.#lead = await this.#sql.reserve();
       const lead = this.#lead;
       // Held already (on this very session)? Then the lock is still ours.
@@ -474,10 +518,6 @@ export class PostgresGallery implements GalleryStore {
       if (held!.held) return true;
       const [got] = await lead`SELECT pg_try_advisory_lock(${LEAD_LOCK}) AS ok`;
       return Boolean(got!.ok);
-    } catch {
-      this.#lead?.release();
-      this.#lead = undefined;
-      return false;
     }
   }
 

@@ -54,6 +54,7 @@ export class ReplicaSync {
   #timer: ReturnType<typeof setInterval> | undefined;
   #closed = false;
   #lost = false;
+  #ticking = false;
 
   constructor(
     gallery: GalleryStore,
@@ -97,7 +98,16 @@ export class ReplicaSync {
   }
 
   async #tick(): Promise<void> {
-    if (this.#closed) return;
+    if (this.#closed || this.#ticking) return;
+    this.#ticking = true;
+    try {
+      await this.#check();
+    } finally {
+      this.#ticking = false;
+    }
+  }
+
+  async #check(): Promise<void> {
     this.#models.setLeader(await this.#gallery.tryLead());
     try {
       const generation = await this.#gallery.generation();

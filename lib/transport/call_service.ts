@@ -23,6 +23,9 @@ export const RETRY_SAFE_OPS: ReadonlySet<string> = new Set([
   "faces",
 ]);
 
+/** Pause before the one resend of a cut read. */
+const RETRY_PAUSE_MS = 100;
+
 /**
  * Sends one request on a new connection and returns the decoded response (an error reply
  * included: only the transport's own failures throw). With `retry`, a request of a
@@ -55,6 +58,9 @@ export async function callService(
     const cut = (error as { cutMidFlight?: boolean }).cutMidFlight === true;
     if (!options.retry || !cut || !RETRY_SAFE_OPS.has(request.op)) throw error;
     options.onRetry?.(error as Error);
+    // A moment for the peer's end to be torn down: a balancer then sees the dead backend
+    // refuse the new connection and sends it to another one.
+    await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     return await once();
   }
 }

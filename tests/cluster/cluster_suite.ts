@@ -33,8 +33,13 @@ if (missing.length > 0) {
   console.log(`notice: cluster test skipped: ${missing.join(", ")} not found`);
 }
 
+/** A person's `n`-th photo (1-based, in name order). */
 async function photo(person: string, n: number) {
-  const filename = `${person}_${String(n).padStart(4, "0")}.jpg`;
+  const files = [...Deno.readDirSync(`${LFW}${person}`)].map((e) => e.name).filter((f) =>
+    f.endsWith(".jpg")
+  ).sort();
+  const filename = files[n - 1];
+  if (!filename) throw new RangeError(`${person} has ${files.length} photos, asked for #${n}`);
   return { filename, data: await Deno.readFile(`${LFW}${person}/${filename}`) };
 }
 
@@ -62,12 +67,14 @@ async function names(address: string): Promise<string[]> {
   return reply.op === "list" && reply.status === "ok" ? reply.people.map((p) => p.name) : [];
 }
 
-async function identifyName(address: string, image: { filename: string; data: Uint8Array }) {
+async function nearestName(address: string, image: { filename: string; data: Uint8Array }) {
   const reply = await send(address, { op: "identify", algorithm: "dnn", images: [image] });
   if (reply.op !== "identify" || reply.status !== "ok") {
     throw new Error(`identify: ${JSON.stringify(reply)}`);
   }
-  return reply.faces[0]?.name ?? null;
+  // The nearest enrolled person (the threshold's verdict depends on the photo; which
+  // person the replica finds nearest shows that it holds everybody's descriptors).
+  return reply.faces[0]?.candidates[0]?.name ?? null;
 }
 
 /** Sends identify requests, `parallel` at a time, until `stop()`; counts what came back. */
@@ -109,12 +116,35 @@ function identifyTraffic(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Stops a service: SIGTERM, then SIGKILL (with its log shown) if it has not exited in 15 s. */
+async function stopService(service: ServiceProcess): Promise<void> {
+  const exited = await Promise.race([service.stop("SIGTERM"), sleep(15_000).then(() => null)]);
+  if (exited) return;
+  console.log(
+    `${service.name} ${service.address} did not stop on SIGTERM; its log:\n${service.log()}`,
+  );
+  await new Deno.Command("kill", { args: ["-KILL", String(service.child.pid)] }).output();
+  await service.child.status;
+}
+
 Deno.test({
   name: "a cluster behind nginx: 2 detectors, 2 recognizers, one PostgreSQL gallery",
   ignore: missing.length > 0,
   sanitizeOps: false,
   sanitizeResources: false,
-  fn: async (t) => {
+  fn: async (outer) => {
+    // Each step's failure is printed as it happens (the summary comes only at the end).
+    const t = {
+      step: (name: string, body: () => Promise<void>) =>
+        outer.step(name, async () => {
+          try {
+            await body();
+          } catch (error) {
+            console.log(`step failed: ${name}: ${error instanceof Error ? error.stack : error}`);
+            throw error;
+          }
+        }),
+    };
     await using pg = await startPostgres();
     const common = ["--workers", "1", "--log-level", "info"];
     const recognizerArgs = (port: number) => [
@@ -161,7 +191,7 @@ Deno.test({
             }
             assert.deepEqual((await names(d.address)).sort(), [...PEOPLE].sort());
             for (const person of PEOPLE) {
-              assert.equal(await identifyName(d.address, await photo(person, 5)), person);
+              assert.equal(await nearestName(d.address, await photo(person, 5)), person);
             }
           }
           // How long one replica's enrollment takes to reach the other.
@@ -207,7 +237,7 @@ Deno.test({
         assert.equal(tally.failed, 0, tally.errors.join("\n"));
         assert.ok(tally.ok > before + 3, `identify kept being answered (${before} -> ${tally.ok})`);
         // New connections go to the survivor: a fresh burst, all answered.
-        for (let i = 0; i < 5; i++) assert.equal(await identifyName(lb, probe), "Tony_Blair");
+        for (let i = 0; i < 5; i++) assert.equal(await nearestName(lb, probe), "Tony_Blair");
         // Back to two detectors for what follows.
         detectors[0] = await startService(
           "detector",
@@ -228,7 +258,7 @@ Deno.test({
           const image = await photo("Gerhard_Schroeder", 1);
           const acked = new Map<string, number>();
           let refused = 0;
-          const burst = Array.from({ length: 24 }, (_, i) => async () => {
+          const burst = Array.from({ length: 90 }, (_, i) => async () => {
             try {
               const reply = await send(lb, { op: "enroll", name: `burst-${i}`, images: [image] });
               if (reply.op === "enroll" && reply.status === "ok") {
@@ -319,7 +349,7 @@ Deno.test({
       );
     } finally {
       console.log(`cluster figures: ${JSON.stringify(report)}`);
-      await Promise.all([...detectors, ...recognizers].map((s) => s.stop("SIGTERM")));
+      await Promise.all([...detectors, ...recognizers].map(stopService));
     }
   },
 });
