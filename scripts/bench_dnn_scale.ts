@@ -149,14 +149,15 @@ export function syntheticDescriptors(
   });
 }
 
-interface RealFace {
+/** A real face as the services make it. */
+export interface RealFace {
   crop: Uint8Array;
   chip: Uint8Array;
   vector: Float32Array;
 }
 
 /** Crop, chip and descriptor of the largest face of each photo, as the services make them. */
-async function realFaces(files: string[]): Promise<RealFace[]> {
+export async function realFaces(files: string[]): Promise<RealFace[]> {
   const { loadOpenCV } = await import("../wasm/opencv.ts");
   const { YunetDetector } = await import("../lib/detection/yunet.ts");
   const { alignChip } = await import("../lib/detection/align.ts");
@@ -320,7 +321,7 @@ function profileLbphUpdate(path: string): LbphProfile {
   return { modelBytes: bytes.length, ms, cpuMs };
 }
 
-function searchTiming(size: number, probes: number): DnnScaleResult["search"][number] {
+export function searchTiming(size: number, probes: number): DnnScaleResult["search"][number] {
   const per = PER_IDENTITY;
   const vectors = syntheticDescriptors(Math.ceil(size / per) + 1, per, 7);
   const index = new EmbeddingIndex(DESCRIPTOR_LENGTH, size);
@@ -340,7 +341,7 @@ function searchTiming(size: number, probes: number): DnnScaleResult["search"][nu
   return { size, meanMs: round(mean(ms), 3), p99Ms: stats.p99, cpuMs: round(cpuMs, 3) };
 }
 
-async function readFace(dir: string, name: string): Promise<WireFace> {
+export async function readFace(dir: string, name: string): Promise<WireFace> {
   return {
     width: FACE_WIDTH,
     height: FACE_HEIGHT,
