@@ -21,10 +21,15 @@ import { FACE_HEIGHT, FACE_WIDTH } from "../lib/imaging/image.ts";
 import { round } from "../lib/evaluation/stats.ts";
 import { startService } from "../tests/_support/services.ts";
 import { readOrl } from "./bench_gallery.ts";
-import { readFace, realFaces, searchTiming, syntheticDescriptors } from "./bench_dnn_scale.ts";
+import {
+  probeIdentify,
+  readFace,
+  realFaces,
+  searchTiming,
+  syntheticDescriptors,
+} from "./bench_dnn_scale.ts";
 import {
   awaitQuiet,
-  call,
   endpointOf,
   latencyStats,
   LFW,
@@ -184,17 +189,7 @@ async function measure(
     try {
       const startMs = performance.now() - started;
       const endpoint = endpointOf(service);
-      const identify = async (i: number) => {
-        const reply = await call(endpoint, {
-          op: "identify",
-          algorithm: "dnn",
-          faces: [probes[i % probes.length]!],
-        });
-        if (reply.op !== "identify" || reply.status !== "ok") {
-          throw new Error(`identify: ${JSON.stringify(reply).slice(0, 300)}`);
-        }
-        return reply.faces[0]?.name === meta.person;
-      };
+      const identify = probeIdentify(endpoint, probes, meta.person);
       for (let i = 0; i < 3; i++) await identify(i);
       await awaitQuiet([service.child.pid]);
       const rssMiB = rssOf(service.child.pid).rss;

@@ -352,6 +352,28 @@ export async function readFace(dir: string, name: string): Promise<WireFace> {
   };
 }
 
+/**
+ * A dnn identify of probe `i` (cycling) sent straight to the recognizer at `endpoint`:
+ * resolves true when it named `person`, throws on an error reply.
+ */
+export function probeIdentify(
+  endpoint: ReturnType<typeof endpointOf>,
+  probes: readonly WireFace[],
+  person: string,
+): (i: number) => Promise<boolean> {
+  return async (i) => {
+    const reply = await call(endpoint, {
+      op: "identify",
+      algorithm: "dnn",
+      faces: [probes[i % probes.length]!],
+    });
+    if (reply.op !== "identify" || reply.status !== "ok") {
+      throw new Error(`identify: ${JSON.stringify(reply).slice(0, 300)}`);
+    }
+    return reply.faces[0]?.name === person;
+  };
+}
+
 /** Runs the section. */
 export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleResult> {
   await awaitQuiet();
@@ -400,17 +422,7 @@ export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleRes
     try {
       const listening = performance.now() - t;
       const endpoint = endpointOf(service);
-      const identify = async (i: number) => {
-        const reply = await call(endpoint, {
-          op: "identify",
-          algorithm: "dnn",
-          faces: [probes[i % probes.length]!],
-        });
-        if (reply.op !== "identify" || reply.status !== "ok") {
-          throw new Error(`identify: ${JSON.stringify(reply).slice(0, 300)}`);
-        }
-        return reply.faces[0]?.name === meta.person;
-      };
+      const identify = probeIdentify(endpoint, probes, meta.person);
       const timed = async (n: number) => {
         const ms: number[] = [];
         let right = 0;

@@ -15,8 +15,8 @@
  * @module
  */
 import postgres from "postgres";
-import { createHash } from "node:crypto";
 import { GalleryError } from "./errors.ts";
+import { checkNewFaces, sha256, vectorBytes } from "./_new_face.ts";
 import type { NewFace, PendingChip, StoredEmbedding, StoredFace, StoredModel } from "./gallery.ts";
 import { nameKey, normalizeName } from "./name.ts";
 import type {
@@ -246,7 +246,7 @@ export class PostgresGallery implements GalleryStore {
 
   async addFaces(rawName: string, faces: readonly NewFace[]): Promise<AddedFaces> {
     const name = normalizeName(rawName);
-    checkFaces(faces);
+    checkNewFaces(faces);
     const key = nameKey(name);
     return await this.#run((q) =>
       q.begin(async (tx) => {
@@ -543,23 +543,6 @@ async function bump(tx: postgres.TransactionSql): Promise<number> {
   return generation;
 }
 
-function checkFaces(faces: readonly NewFace[]): void {
-  for (const [i, face] of faces.entries()) {
-    if (face.pixels.length !== face.width * face.height) {
-      throw new TypeError(
-        `face ${i}: expected ${face.width}x${face.height} = ${
-          face.width * face.height
-        } bytes, got ${face.pixels.length}`,
-      );
-    }
-    if (face.landmarks && face.landmarks.length !== 10) {
-      throw new TypeError(
-        `face ${i}: expected 10 landmark coordinates, got ${face.landmarks.length}`,
-      );
-    }
-  }
-}
-
 function parseChange(payload: string): GalleryChange | undefined {
   try {
     const value = JSON.parse(payload) as Partial<GalleryChange>;
@@ -584,14 +567,6 @@ function embeddingRow(r: Row): StoredEmbedding {
     label: Number(r.person_id),
     vector: new Float32Array(bytes.buffer, 0, bytes.byteLength / 4),
   };
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest());
-}
-
-function vectorBytes(vector: Float32Array): Uint8Array {
-  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength).slice();
 }
 
 function describe(error: unknown): string {
