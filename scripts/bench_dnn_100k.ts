@@ -219,6 +219,7 @@ async function measure(
 
 /** Runs the section. */
 export async function benchDnn100k(config: Dnn100kConfig): Promise<Dnn100kResult> {
+  await awaitQuiet();
   const search = config.searchSizes.map((size) => {
     const s = searchTiming(size, config.searchProbes);
     log(`dnn-100k: EmbeddingIndex.search at ${size}: ${s.meanMs} ms (p99 ${s.p99Ms})`);
