@@ -444,8 +444,11 @@ function dnn100kSection(d: NonNullable<BenchResults["dnn100k"]>): string[] {
     ),
     ``,
     `Identify at ${d.large.faces.toLocaleString("en")} faces takes ${fmt(d.p50Ratio)}x the ` +
-    `time it takes at 5 (p50); each stored descriptor costs about ${d.bytesPerDescriptor} ` +
-    `bytes of recognizer RSS. Brute-force \`EmbeddingIndex.search\` in process:`,
+    `time it takes at 5 (p50). The RSS difference divided by the descriptors is ` +
+    `${d.bytesPerDescriptor} bytes each; it includes what loading them left for the garbage ` +
+    `collector, while the index itself holds 524 bytes per ` +
+    `descriptor (128 float32, a label, an id). Brute-force \`EmbeddingIndex.search\` in process ` +
+    `(superlinear past 100,000: 512 MB of vectors no longer fit any cache):`,
     ``,
     table(
       ["vectors", "mean ms", "p99 ms", "CPU ms"],
