@@ -529,6 +529,7 @@ export class PostgresGallery implements GalleryStore {
     await this.#sql.end({ timeout: 2 }).catch(() => {});
   }
 
+  /** Closes it, as {@link PostgresGallery.close} does (for `await using`). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -6,9 +6,13 @@
 
 /** The parts of a gallery URL. */
 export interface PostgresUrl {
+  /** USER, decoded. */
   user: string;
+  /** HOST (a name or an address). */
   host: string;
+  /** PORT, 5432 when the URL has none. */
   port: number;
+  /** DB, decoded. */
   database: string;
 }
 

@@ -4,7 +4,14 @@
  * underneath (node:sqlite), so a committed change is durable when the promise resolves.
  * @module
  */
-import { Gallery, type NewFace, type StoredEmbedding, type StoredModel } from "./gallery.ts";
+import {
+  Gallery,
+  type NewFace,
+  type PendingChip,
+  type StoredEmbedding,
+  type StoredFace,
+  type StoredModel,
+} from "./gallery.ts";
 import type {
   AddedFaces,
   EmbeddingCounts,
@@ -64,7 +71,7 @@ export class SqliteGallery implements GalleryStore {
   counts(): Promise<{ people: number; faces: number }> {
     return call(() => this.#db.counts());
   }
-  faces(afterId?: number, upToId?: number) {
+  faces(afterId?: number, upToId?: number): Promise<StoredFace[]> {
     return call(() => this.#db.faces(afterId, upToId));
   }
   embeddings(model: string): Promise<StoredEmbedding[]> {
@@ -80,10 +87,13 @@ export class SqliteGallery implements GalleryStore {
   embeddingCounts(model: string): Promise<EmbeddingCounts> {
     return call(() => this.#db.embeddingCounts(model));
   }
-  pendingChips(model: string, limit: number) {
+  pendingChips(model: string, limit: number): Promise<PendingChip[]> {
     return call(() => this.#db.pendingChips(model, limit));
   }
-  setEmbeddings(model: string, items: readonly { id: number; vector: Float32Array }[]) {
+  setEmbeddings(
+    model: string,
+    items: readonly { id: number; vector: Float32Array }[],
+  ): Promise<number[]> {
     return call(() => this.#db.setEmbeddings(model, items));
   }
   countFacesUpTo(maxId: number): Promise<number> {
@@ -116,6 +126,7 @@ export class SqliteGallery implements GalleryStore {
     this.#db.close();
     return Promise.resolve();
   }
+  /** Closes it, as {@link SqliteGallery.close} does (for `await using`). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
