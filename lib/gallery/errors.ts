@@ -9,6 +9,8 @@ export type GalleryErrorCode =
   | "not_found"
   | "corrupt"
   | "locked"
+  /** A rename onto a name that another person already holds. */
+  | "exists"
   /** A shared gallery's database cannot be reached (writes are refused meanwhile). */
   | "unavailable";
 

@@ -299,14 +299,150 @@ export class PostgresGallery implements GalleryStore {
     return await this.#run((q) =>
       q.begin(async (tx) => {
         await tx`SELECT value FROM meta WHERE key = 'generation' FOR UPDATE`;
-        const [person] = await tx`SELECT id, name FROM people WHERE name_key = ${nameKey(name)}`;
-        if (!person) throw new GalleryError("not_found", `no person named ${JSON.stringify(name)}`);
+        const person = await requirePerson(tx, name);
         const removed = await tx`DELETE FROM faces WHERE person_id = ${person.id}`;
         await tx`DELETE FROM people WHERE id = ${person.id}`;
         return {
-          name: String(person.name),
-          personId: Number(person.id),
+          name: person.name,
+          personId: person.id,
           removedFaces: removed.count,
+          generation: await bump(tx),
+        };
+      })
+    );
+  }
+
+  /**
+   * Renames a person: faces, ids and models stay. Does not bump the generation (no face
+   * changed); the other replicas hear of it through a `names` notification.
+   *
+   * @throws {GalleryError} `not_found` for no such person; `exists` when another person
+   * holds `newName`; `invalid_name` for a bad name.
+   */
+  async rename(
+    oldName: string,
+    newName: string,
+  ): Promise<{ personId: number; oldName: string; name: string }> {
+    const old = normalizeName(oldName);
+    const name = normalizeName(newName);
+    const key = nameKey(name);
+    return await this.#run((q) =>
+      q.begin(async (tx) => {
+        const [gen] = await tx`SELECT value FROM meta WHERE key = 'generation' FOR UPDATE`;
+        const person = await requirePerson(tx, old);
+        const [holder] = await tx`SELECT id, name FROM people WHERE name_key = ${key}`;
+        if (holder && Number(holder.id) !== person.id) {
+          throw new GalleryError(
+            "exists",
+            `cannot rename ${JSON.stringify(person.name)} to ${JSON.stringify(name)}: ${
+              JSON.stringify(String(holder.name))
+            } is already enrolled`,
+          );
+        }
+        await tx`UPDATE people SET name = ${name}, name_key = ${key} WHERE id = ${person.id}`;
+        const change: GalleryChange = { kind: "names", generation: Number(gen!.value) };
+        await tx`SELECT pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify(change)})`;
+        return { personId: person.id, oldName: person.name, name };
+      })
+    );
+  }
+
+  /** A person's stored faces, oldest first, without their pixels; `not_found` if none. */
+  async personFaces(rawName: string): Promise<{
+    personId: number;
+    name: string;
+    faces: {
+      id: number;
+      createdAt: number;
+      source: string | null;
+      score: number | null;
+      aligned: boolean;
+    }[];
+  }> {
+    const name = normalizeName(rawName);
+    return await this.#run((q) =>
+      q.begin(async (tx) => {
+        const person = await requirePerson(tx, name);
+        const rows = await tx`SELECT id, created_at, source, score, chip_png IS NOT NULL AS aligned
+                              FROM faces WHERE person_id = ${person.id} ORDER BY id`;
+        return { personId: person.id, name: person.name, faces: rows.map(faceRecord) };
+      })
+    );
+  }
+
+  /** A person's stored faces with their grey crop and chip PNG, oldest first (export). */
+  async faceImages(rawName: string): Promise<{
+    personId: number;
+    name: string;
+    faces: {
+      id: number;
+      createdAt: number;
+      source: string | null;
+      score: number | null;
+      aligned: boolean;
+      width: number;
+      height: number;
+      pixels: Uint8Array;
+      chipPng: Uint8Array | null;
+    }[];
+  }> {
+    const name = normalizeName(rawName);
+    return await this.#run((q) =>
+      q.begin(async (tx) => {
+        const person = await requirePerson(tx, name);
+        const rows = await tx`SELECT id, created_at, source, score, chip_png IS NOT NULL AS aligned,
+                                width, height, pixels, chip_png
+                              FROM faces WHERE person_id = ${person.id} ORDER BY id`;
+        return {
+          personId: person.id,
+          name: person.name,
+          faces: rows.map((r) => ({
+            ...faceRecord(r),
+            width: Number(r.width),
+            height: Number(r.height),
+            pixels: own(r.pixels),
+            chipPng: r.chip_png === null ? null : own(r.chip_png),
+          })),
+        };
+      })
+    );
+  }
+
+  /**
+   * Removes one face of a person (and the person with their last face), bumping the
+   * generation. `not_found` when the person has no face with that id.
+   */
+  async forgetFace(rawName: string, faceId: number): Promise<{
+    personId: number;
+    name: string;
+    faceId: number;
+    personFaces: number;
+    removedPerson: boolean;
+    generation: number;
+  }> {
+    const name = normalizeName(rawName);
+    return await this.#run((q) =>
+      q.begin(async (tx) => {
+        await tx`SELECT value FROM meta WHERE key = 'generation' FOR UPDATE`;
+        const person = await requirePerson(tx, name);
+        const removed =
+          await tx`DELETE FROM faces WHERE id = ${faceId} AND person_id = ${person.id}`;
+        if (removed.count === 0) {
+          throw new GalleryError(
+            "not_found",
+            `${JSON.stringify(person.name)} has no face with id ${faceId} ` +
+              `(list their faces with "faces ${person.name}")`,
+          );
+        }
+        const [count] = await tx`SELECT COUNT(*) AS n FROM faces WHERE person_id = ${person.id}`;
+        const personFaces = Number(count!.n);
+        if (personFaces === 0) await tx`DELETE FROM people WHERE id = ${person.id}`;
+        return {
+          personId: person.id,
+          name: person.name,
+          faceId,
+          personFaces,
+          removedPerson: personFaces === 0,
           generation: await bump(tx),
         };
       })
@@ -544,10 +680,31 @@ async function bump(tx: postgres.TransactionSql): Promise<number> {
   return generation;
 }
 
+/** The person whose canonical name is `name`, or `not_found`. */
+async function requirePerson(
+  tx: postgres.TransactionSql,
+  name: string,
+): Promise<{ id: number; name: string }> {
+  const [person] = await tx`SELECT id, name FROM people WHERE name_key = ${nameKey(name)}`;
+  if (!person) throw new GalleryError("not_found", `no person named ${JSON.stringify(name)}`);
+  return { id: Number(person.id), name: String(person.name) };
+}
+
+function faceRecord(r: Row) {
+  return {
+    id: Number(r.id),
+    createdAt: Number(r.created_at),
+    source: r.source === null ? null : String(r.source),
+    score: r.score === null ? null : Number(r.score),
+    aligned: Boolean(r.aligned),
+  };
+}
+
 function parseChange(payload: string): GalleryChange | undefined {
   try {
     const value = JSON.parse(payload) as Partial<GalleryChange>;
-    if ((value.kind === "gallery" || value.kind === "model") && Number.isFinite(value.generation)) {
+    const kinds = ["gallery", "model", "names"];
+    if (kinds.includes(value.kind as string) && Number.isFinite(value.generation)) {
       return value as GalleryChange;
     }
   } catch {

@@ -56,8 +56,11 @@ export interface EmbeddingCounts {
 
 /** A change another process made to a shared gallery, as {@link GalleryStore.watch} reports it. */
 export interface GalleryChange {
-  /** What changed: people or faces (`gallery`), or a stored model snapshot (`model`). */
-  kind: "gallery" | "model";
+  /**
+   * What changed: people or faces (`gallery`), a stored model snapshot (`model`), or only
+   * names (`names`: a rename, which leaves the generation as it was).
+   */
+  kind: "gallery" | "model" | "names";
   /** The generation after the change (for `model`, the snapshot's). */
   generation: number;
   /** The algorithm, for `model`. */

@@ -93,6 +93,12 @@ export class ReplicaSync {
       if (change.algorithm) this.#models.modelStored(change.algorithm, change.generation);
       return;
     }
+    if (change.kind === "names") {
+      // A rename: only the name map changes (models hold person ids).
+      void this.#host.exclusive(async () => this.#host.setNames(await this.#gallery.names()))
+        .catch((error) => this.#log.warn("cannot re-read names", { error }));
+      return;
+    }
     if (this.#own.delete(change.generation)) return;
     this.request();
   }
