@@ -610,6 +610,13 @@ export class PostgresGallery implements GalleryStore {
     };
   }
 
+  async modelGeneration(algorithm: string): Promise<number | undefined> {
+    const [row] = await this.#run((q) =>
+      q`SELECT generation FROM models WHERE algorithm = ${algorithm}`
+    );
+    return row ? Number(row.generation) : undefined;
+  }
+
   async watch(listener: (change: GalleryChange) => void, onReconnect?: () => void): Promise<void> {
     let listening = false;
     await this.#run((q) =>

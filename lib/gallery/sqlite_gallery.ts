@@ -114,6 +114,9 @@ export class SqliteGallery implements GalleryStore {
   loadModel(algorithm: string): Promise<StoredModel | undefined> {
     return call(() => this.#db.loadModel(algorithm));
   }
+  modelGeneration(algorithm: string): Promise<number | undefined> {
+    return call(() => this.#db.loadModel(algorithm)?.generation);
+  }
   /** Nobody else writes this file (its directory is locked): nothing to watch. */
   watch(_listener: (change: GalleryChange) => void): Promise<void> {
     return Promise.resolve();

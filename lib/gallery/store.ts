@@ -122,6 +122,11 @@ export interface GalleryStore extends AsyncDisposable {
   /** The stored model for an algorithm, if any. */
   loadModel(algorithm: string): Promise<StoredModel | undefined>;
   /**
+   * The generation the stored model for an algorithm was trained at, without reading the
+   * model itself (a follower asks before loading a snapshot); undefined when none is stored.
+   */
+  modelGeneration(algorithm: string): Promise<number | undefined>;
+  /**
    * Calls `listener` for changes committed through other connections (a shared gallery
    * only; a no-op otherwise). `onReconnect` is called when the connection came back after
    * a loss, when changes may have been missed.

@@ -458,8 +458,11 @@ export class ModelManager {
         continue;
       }
       try {
+        // The stamp first: the snapshot itself is large, and usually not newer.
+        const stamp = await this.#gallery.modelGeneration(algorithm);
+        if (stamp === undefined || (state.served && state.served.generation >= stamp)) continue;
         const stored = await this.#gallery.loadModel(algorithm);
-        if (!stored || (state.served && state.served.generation >= stored.generation)) continue;
+        if (!stored) continue;
         await this.#loadPredictors(algorithm, stored.bytes);
         state.served = {
           generation: stored.generation,

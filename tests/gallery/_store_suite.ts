@@ -180,8 +180,10 @@ export async function runGallerySuite(t: Deno.TestContext, fresh: FreshLocation)
       threshold: 12.5,
     });
     assert.equal((await g.loadModel("lbph"))!.threshold, 12.5);
+    assert.equal(await g.modelGeneration("lbph"), 4);
     await g.dropModel("lbph");
     assert.equal(await g.loadModel("lbph"), undefined);
+    assert.equal(await g.modelGeneration("lbph"), undefined);
   });
 
   await step("two connections enrolling one new name make one person", async (g, at) => {
