@@ -138,6 +138,8 @@ export interface PostgresGalleryOptions {
   connections?: number;
   /** Seconds to wait for a connection before a call fails with `unavailable` (default 3). */
   connectTimeout?: number;
+  /** Seconds a call may take before it fails with `unavailable` (default 60). */
+  queryTimeout?: number;
 }
 
 /**
@@ -157,10 +159,12 @@ export class PostgresGallery implements GalleryStore {
   readonly #sql: Sql;
   #lead: postgres.ReservedSql | undefined;
   #closed = false;
+  readonly #queryTimeout: number;
 
-  private constructor(location: string, sql: Sql) {
+  private constructor(location: string, sql: Sql, queryTimeout: number) {
     this.location = location;
     this.#sql = sql;
+    this.#queryTimeout = queryTimeout;
   }
 
   /**
@@ -181,7 +185,7 @@ export class PostgresGallery implements GalleryStore {
       onnotice: () => {},
       connection: { application_name: "facerec" },
     });
-    const gallery = new PostgresGallery(url, sql);
+    const gallery = new PostgresGallery(url, sql, options.queryTimeout ?? 60);
     try {
       if (!options.readOnly) await gallery.#migrate();
       else await gallery.#run((q) => q`SELECT 1`);
@@ -222,11 +226,25 @@ export class PostgresGallery implements GalleryStore {
     );
   }
 
-  /** Runs a query, turning a lost connection into `unavailable`. */
+  /**
+   * Runs a query, turning a lost connection into `unavailable`, and so is a query that has
+   * not answered within `queryTimeout` seconds: a connection the driver lost track of
+   * (see {@link guardDriverTimers}) must not hold a request, or a shutdown, for ever.
+   */
   async #run<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.#closed) throw new Error("the gallery is closed");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(Object.assign(new Error(`no answer within ${this.#queryTimeout} s`), {
+            code: "CONNECT_TIMEOUT",
+          })),
+        this.#queryTimeout * 1000,
+      );
+    });
     try {
-      return await body(this.#sql);
+      return await Promise.race([body(this.#sql), timeout]);
     } catch (error) {
       if (isConnectionLoss(error)) {
         throw new GalleryError(
@@ -236,6 +254,8 @@ export class PostgresGallery implements GalleryStore {
         );
       }
       throw error;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -257,7 +257,8 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
       }
       const fresh = await gallery.faces(from, job.upToId);
       const model = loadRecognizer(snapshot.bytes);
-      model.update(fresh.map(stored), fresh.map((f) => f.label));
+      // Nothing new when the stored snapshot (the leader's) already holds every face.
+      if (fresh.length > 0) model.update(fresh.map(stored), fresh.map((f) => f.label));
       return await trained(model, job.save);
     },
     forgetFaces: () => {

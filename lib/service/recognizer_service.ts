@@ -60,6 +60,8 @@ export interface RecognizerServiceOptions {
 }
 
 const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
+/** How long close() waits for a resync or a training run before it stops the workers. */
+const CLOSE_WAIT_MS = 5000;
 
 /** See the module documentation. Supports `await using`. */
 export class RecognizerService implements AsyncDisposable {
@@ -379,8 +381,14 @@ export class RecognizerService implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#sync?.close();
-    await Promise.all([this.#models.close(), this.#dnn.close()]);
+    // Bounded: a resync or a training run stuck on a lost database must not hold the exit.
+    const bounded = async (work: Promise<unknown>) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([work, new Promise((r) => timer = setTimeout(r, CLOSE_WAIT_MS))]);
+      clearTimeout(timer);
+    };
+    await bounded(this.#sync?.close() ?? Promise.resolve());
+    await bounded(Promise.all([this.#models.close(), this.#dnn.close()]));
     for (const pool of this.#pools) pool.close();
     await this.#gallery.close();
     this.#lock?.release();

@@ -37,7 +37,7 @@ export async function renderStreamConfig(
   const kept = lines.filter((l, i) => i === first || !/^\s*server \S+:\d+ /.test(l));
   const at = kept.indexOf(template);
   kept.splice(at, 1, ...servers);
-  const text = kept.join("\n").replace(/listen \d+;/, `listen 127.0.0.1:${port};`);
+  const text = kept.join("\n").replace(/^(\s*)listen \d+;/m, `$1listen 127.0.0.1:${port};`);
   if (!text.includes(`listen 127.0.0.1:${port};`)) throw new Error("no listen line found");
   return text;
 }
@@ -104,6 +104,86 @@ ${await renderStreamConfig(upstreams, port)}
       }
       await child.status;
       await stderr;
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+const HAPROXY_SHIPPED = new URL("../../deploy/haproxy/haproxy.cfg", import.meta.url);
+
+/** The HAProxy binary, when installed. */
+export function findHaproxy(): string | undefined {
+  for (const path of ["/usr/sbin/haproxy", "/usr/bin/haproxy"]) {
+    try {
+      if (Deno.statSync(path).isFile) return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs HAProxy on deploy/haproxy/haproxy.cfg with its `server` lines pointed at `upstreams`
+ * and its frontend bound to `127.0.0.1:port`: everything else as shipped.
+ */
+export async function startHaproxy(upstreams: readonly string[], port: number): Promise<Balancer> {
+  const haproxy = findHaproxy();
+  if (!haproxy) throw new Error("haproxy not found (apt-get install haproxy)");
+  const shipped = await Deno.readTextFile(HAPROXY_SHIPPED);
+  const lines = shipped.split("\n");
+  const first = lines.findIndex((l) => /^\s*server \S+ \S+:\d+/.test(l));
+  if (first < 0) throw new Error(`${HAPROXY_SHIPPED.pathname}: no server line found`);
+  const servers = upstreams.map((u, i) => `    server detector${i + 1} ${u}`);
+  const kept = lines.filter((l, i) => i === first || !/^\s*server \S+ \S+:\d+/.test(l));
+  kept.splice(kept.indexOf(lines[first]!), 1, ...servers);
+  const text = kept.join("\n").replace(/^(\s*)bind :\d+\s*$/m, `$1bind 127.0.0.1:${port}`);
+  if (!text.includes(`bind 127.0.0.1:${port}`)) throw new Error("no bind line found");
+  const dir = await Deno.makeTempDir({ prefix: "facerec-haproxy-" });
+  const conf = `${dir}/haproxy.cfg`;
+  await Deno.writeTextFile(conf, text);
+  const check = await new Deno.Command(haproxy, { args: ["-c", "-q", "-f", conf] }).output();
+  if (!check.success) {
+    throw new Error(
+      `haproxy -c refused the shipped configuration:\n${new TextDecoder().decode(check.stderr)}`,
+    );
+  }
+  const child = new Deno.Command(haproxy, {
+    args: ["-db", "-f", conf],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let stderr = "";
+  const drained = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
+  })().catch(() => {});
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        await child.status;
+        throw new Error(`haproxy did not listen on ${port}:\n${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    log: () => Promise.resolve(stderr),
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // gone
+      }
+      await child.status;
+      await drained;
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };

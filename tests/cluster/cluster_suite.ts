@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { callService, parseEndpoint } from "../../lib/transport/mod.ts";
 import type { Request, Response } from "../../lib/protocol/mod.ts";
 import { findPostgresBin, freePort, startPostgres } from "../_support/postgres_server.ts";
-import { findNginx, startBalancer } from "../_support/nginx_balancer.ts";
+import { findHaproxy, findNginx, startBalancer, startHaproxy } from "../_support/nginx_balancer.ts";
 import { type ServiceProcess, startService } from "../_support/services.ts";
 import { DATASETS, HAVE_DATASETS } from "../_datasets.ts";
 
@@ -224,6 +224,17 @@ Deno.test({
           report.replicationLagMs = lags.map((l) => Math.round(l));
         },
       );
+
+      if (findHaproxy()) {
+        await t.step("HAProxy on the shipped configuration serves the same detectors", async () => {
+          await using haproxy = await startHaproxy(detectors.map((d) => d.address), freePort());
+          for (let i = 0; i < 6; i++) {
+            const person = PEOPLE[i % PEOPLE.length]!;
+            assert.equal(await nearestName(haproxy.address, await photo(person, 5)), person);
+          }
+          assert.deepEqual((await names(haproxy.address)).sort(), [...PEOPLE].sort());
+        });
+      }
 
       await t.step("a detector SIGKILLed under identify traffic: 0 failed requests", async () => {
         const probe = await photo("Tony_Blair", 7);
