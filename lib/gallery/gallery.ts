@@ -105,9 +105,7 @@ export interface FaceRecord {
  * One stored face's images, as {@link Gallery.faceImages} returns them for export: the grey
  * crop always, the aligned chip (PNG) when one is stored.
  */
-export interface FaceImages {
-  /** The face's id. */
-  readonly id: number;
+export interface FaceImages extends FaceRecord {
   /** Width of the grey crop in pixels. */
   readonly width: number;
   /** Height of the grey crop in pixels. */
@@ -527,9 +525,13 @@ export class Gallery implements Disposable {
   faceImages(rawName: string): { personId: number; name: string; faces: FaceImages[] } {
     const person = this.#require(rawName);
     const rows = this.#stmt(
-      "SELECT id, width, height, pixels, chip_png FROM faces WHERE person_id = ? ORDER BY id",
+      `SELECT id, created_at, source, score, width, height, pixels, chip_png FROM faces
+       WHERE person_id = ? ORDER BY id`,
     ).all(person.id) as {
       id: number;
+      created_at: number;
+      source: string | null;
+      score: number | null;
       width: number;
       height: number;
       pixels: Uint8Array;
@@ -540,6 +542,10 @@ export class Gallery implements Disposable {
       name: person.name,
       faces: rows.map((r) => ({
         id: Number(r.id),
+        createdAt: Number(r.created_at),
+        source: r.source,
+        score: r.score === null ? null : Number(r.score),
+        aligned: r.chip_png !== null,
         width: Number(r.width),
         height: Number(r.height),
         pixels: r.pixels,

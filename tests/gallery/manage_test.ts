@@ -104,13 +104,18 @@ Deno.test("Gallery.faceImages() returns each face's crop and chip for export", a
   using gallery = Gallery.open(":memory:");
   const crop = await orlFace(4, 1);
   const chipPng = Uint8Array.of(1, 2, 3);
-  gallery.addFaces("Ada", [{ ...crop, chipPng }, await orlFace(4, 2)]);
+  gallery.addFaces("Ada", [{ ...crop, chipPng, source: "a.jpg" }, await orlFace(4, 2)]);
   const { name, faces } = gallery.faceImages("ada");
   assert.equal(name, "Ada");
   assert.equal(faces.length, 2);
   assert.deepEqual(faces[0]!.pixels, crop.pixels);
   assert.deepEqual([faces[0]!.width, faces[0]!.height], [92, 112]);
   assert.deepEqual(faces[0]!.chipPng, chipPng);
+  assert.deepEqual([faces[0]!.aligned, faces[0]!.source, faces[1]!.aligned], [
+    true,
+    "a.jpg",
+    false,
+  ]);
   assert.equal(faces[1]!.chipPng, null);
   assert.throws(() => gallery.faceImages("Bob"), isCode("not_found"));
 });
