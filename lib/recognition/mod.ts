@@ -38,6 +38,9 @@ export {
   DEFAULT_THRESHOLDS,
   defaultThreshold,
   DNN_GREY_THRESHOLD,
+  FISHER_SMALL_GALLERY,
+  type GallerySize,
+  galleryThreshold,
   isGreyChip,
 } from "./threshold.ts";
 export { rankCandidates } from "./rank_candidates.ts";
@@ -57,6 +60,8 @@ export { type SharedHistograms } from "./_histogram_store.ts";
 export { crc32 } from "./crc32.ts";
 export { MODEL_MAGIC, MODEL_VERSION } from "./model_file.ts";
 export {
+  FISHER_CALIBRATION,
+  fisherCalibrates,
   SELF_CALIBRATION_DEFAULTS,
   selfCalibrate,
   selfCalibratedThreshold,
