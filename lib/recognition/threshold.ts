@@ -40,6 +40,35 @@ export const FISHER_SMALL_GALLERY: Readonly<{ two: number; three: number; more: 
   .freeze({ two: 100, three: 400, more: DEFAULT_THRESHOLDS.fisher });
 
 /**
+ * Below this many people, a Fisher threshold calibrated on the gallery is capped at
+ * {@link FISHER_SMALL_GALLERY}`.more`: calibrated on ORL galleries of 5 and 8 people with 4-6
+ * photos each it let 4-13% of strangers through (the 5% quantile of a few dozen in-sample
+ * distances, scaled by half-models of 2-4 people, is noisy), where 800 kept them under 5%.
+ * From 12 people on the calibrated value held (FAR at most 3.3%).
+ */
+export const FISHER_CAP_BELOW_PEOPLE = 10;
+
+/**
+ * Fisherfaces' threshold for a gallery: `calibrated` (from `selfCalibratedThreshold`, null
+ * when the gallery is too small for it), capped on galleries of fewer than
+ * {@link FISHER_CAP_BELOW_PEOPLE} people; {@link galleryThreshold} without one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fisherThreshold } from "./threshold.ts";
+ * assert.equal(fisherThreshold({ faces: 30, people: 5 }, 1100), 800);
+ * assert.equal(fisherThreshold({ faces: 90, people: 15 }, 1100), 1100);
+ * assert.equal(fisherThreshold({ faces: 6, people: 3 }, null), 400);
+ * ```
+ */
+export function fisherThreshold(size: GallerySize, calibrated: number | null): number {
+  const bySize = galleryThreshold("fisher", size);
+  if (calibrated === null) return bySize;
+  return size.people < FISHER_CAP_BELOW_PEOPLE ? Math.min(calibrated, bySize) : calibrated;
+}
+
+/**
  * The default threshold of a classic model for the gallery it was trained on.
  *
  * - Eigenfaces keeps one component per training face (less one), and a stranger's distance

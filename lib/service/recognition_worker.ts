@@ -10,6 +10,7 @@ import {
   type Candidate,
   createRecognizer,
   type FaceImage,
+  fisherThreshold,
   galleryThreshold,
   loadRecognizer,
   type Recognizer,
@@ -170,12 +171,13 @@ function calibrate(
   const size = { faces: labels.length, people: new Set(labels).size };
   if (model.algorithm === "eigen") return galleryThreshold("eigen", size);
   if (model.algorithm !== "fisher") return null;
+  let calibrated: number | null = null;
   try {
-    return selfCalibratedThreshold(model, images, labels);
+    calibrated = selfCalibratedThreshold(model, images, labels);
   } catch (error) {
-    if (error instanceof RangeError) return galleryThreshold("fisher", size);
-    throw error;
+    if (!(error instanceof RangeError)) throw error;
   }
+  return fisherThreshold(size, calibrated);
 }
 
 // No input errors: the service checks every face and chip before it sends them, and the
