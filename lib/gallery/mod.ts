@@ -3,6 +3,8 @@
  * @module
  */
 export {
+  type FaceImages,
+  type FaceRecord,
   Gallery,
   type NewFace,
   type PendingChip,
@@ -18,6 +20,7 @@ export { openGallery } from "./open_gallery.ts";
 export type {
   AddedFaces,
   EmbeddingCounts,
+  ForgottenFace,
   ForgottenPerson,
   GalleryChange,
   GalleryStore,

@@ -17,11 +17,20 @@
 import postgres from "postgres";
 import { GalleryError } from "./errors.ts";
 import { checkNewFaces, sha256, vectorBytes } from "./_new_face.ts";
-import type { NewFace, PendingChip, StoredEmbedding, StoredFace, StoredModel } from "./gallery.ts";
+import type {
+  FaceImages,
+  FaceRecord,
+  NewFace,
+  PendingChip,
+  StoredEmbedding,
+  StoredFace,
+  StoredModel,
+} from "./gallery.ts";
 import { nameKey, normalizeName } from "./name.ts";
 import type {
   AddedFaces,
   EmbeddingCounts,
+  ForgottenFace,
   ForgottenPerson,
   GalleryChange,
   GalleryStore,
@@ -368,17 +377,9 @@ export class PostgresGallery implements GalleryStore {
   }
 
   /** A person's stored faces, oldest first, without their pixels; `not_found` if none. */
-  async personFaces(rawName: string): Promise<{
-    personId: number;
-    name: string;
-    faces: {
-      id: number;
-      createdAt: number;
-      source: string | null;
-      score: number | null;
-      aligned: boolean;
-    }[];
-  }> {
+  async personFaces(
+    rawName: string,
+  ): Promise<{ personId: number; name: string; faces: FaceRecord[] }> {
     const name = normalizeName(rawName);
     return await this.#run((q) =>
       q.begin(async (tx) => {
@@ -391,21 +392,9 @@ export class PostgresGallery implements GalleryStore {
   }
 
   /** A person's stored faces with their grey crop and chip PNG, oldest first (export). */
-  async faceImages(rawName: string): Promise<{
-    personId: number;
-    name: string;
-    faces: {
-      id: number;
-      createdAt: number;
-      source: string | null;
-      score: number | null;
-      aligned: boolean;
-      width: number;
-      height: number;
-      pixels: Uint8Array;
-      chipPng: Uint8Array | null;
-    }[];
-  }> {
+  async faceImages(
+    rawName: string,
+  ): Promise<{ personId: number; name: string; faces: FaceImages[] }> {
     const name = normalizeName(rawName);
     return await this.#run((q) =>
       q.begin(async (tx) => {
@@ -432,14 +421,7 @@ export class PostgresGallery implements GalleryStore {
    * Removes one face of a person (and the person with their last face), bumping the
    * generation. `not_found` when the person has no face with that id.
    */
-  async forgetFace(rawName: string, faceId: number): Promise<{
-    personId: number;
-    name: string;
-    faceId: number;
-    personFaces: number;
-    removedPerson: boolean;
-    generation: number;
-  }> {
+  async forgetFace(rawName: string, faceId: number): Promise<ForgottenFace> {
     const name = normalizeName(rawName);
     return await this.#run((q) =>
       q.begin(async (tx) => {
@@ -717,7 +699,7 @@ async function requirePerson(
   return { id: Number(person.id), name: String(person.name) };
 }
 
-function faceRecord(r: Row) {
+function faceRecord(r: Row): FaceRecord {
   return {
     id: Number(r.id),
     createdAt: Number(r.created_at),

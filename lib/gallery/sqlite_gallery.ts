@@ -5,6 +5,8 @@
  * @module
  */
 import {
+  type FaceImages,
+  type FaceRecord,
   Gallery,
   type NewFace,
   type PendingChip,
@@ -15,6 +17,7 @@ import {
 import type {
   AddedFaces,
   EmbeddingCounts,
+  ForgottenFace,
   ForgottenPerson,
   GalleryChange,
   GalleryStore,
@@ -61,6 +64,21 @@ export class SqliteGallery implements GalleryStore {
   }
   forget(name: string): Promise<ForgottenPerson> {
     return call(() => this.#db.forget(name));
+  }
+  rename(
+    oldName: string,
+    newName: string,
+  ): Promise<{ personId: number; oldName: string; name: string }> {
+    return call(() => this.#db.rename(oldName, newName));
+  }
+  personFaces(name: string): Promise<{ personId: number; name: string; faces: FaceRecord[] }> {
+    return call(() => this.#db.personFaces(name));
+  }
+  faceImages(name: string): Promise<{ personId: number; name: string; faces: FaceImages[] }> {
+    return call(() => this.#db.faceImages(name));
+  }
+  forgetFace(name: string, faceId: number): Promise<ForgottenFace> {
+    return call(() => this.#db.forgetFace(name, faceId));
   }
   listPeople(): Promise<{ name: string; faces: number }[]> {
     return call(() => this.#db.listPeople());

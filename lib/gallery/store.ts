@@ -11,7 +11,15 @@
  *
  * @module
  */
-import type { NewFace, PendingChip, StoredEmbedding, StoredFace, StoredModel } from "./gallery.ts";
+import type {
+  FaceImages,
+  FaceRecord,
+  NewFace,
+  PendingChip,
+  StoredEmbedding,
+  StoredFace,
+  StoredModel,
+} from "./gallery.ts";
 
 /** What {@link GalleryStore.addFaces} stored. */
 export interface AddedFaces {
@@ -40,6 +48,22 @@ export interface ForgottenPerson {
   personId: number;
   /** Faces removed with them. */
   removedFaces: number;
+  /** The generation after the change. */
+  generation: number;
+}
+
+/** What {@link GalleryStore.forgetFace} removed. */
+export interface ForgottenFace {
+  /** The person's id. */
+  personId: number;
+  /** The person's name. */
+  name: string;
+  /** The face removed. */
+  faceId: number;
+  /** Faces the person has left. */
+  personFaces: number;
+  /** True when that was their last face, and the person went with it. */
+  removedPerson: boolean;
   /** The generation after the change. */
   generation: number;
 }
@@ -85,6 +109,23 @@ export interface GalleryStore extends AsyncDisposable {
   addFaces(name: string, faces: readonly NewFace[]): Promise<AddedFaces>;
   /** Removes a person and all their faces; `not_found` if there is no such person. */
   forget(name: string): Promise<ForgottenPerson>;
+  /**
+   * Renames a person; faces, ids and models stay. Leaves the generation as it was (no face
+   * changed). `not_found`, `exists` (another person holds the new name), `invalid_name`.
+   */
+  rename(
+    oldName: string,
+    newName: string,
+  ): Promise<{ personId: number; oldName: string; name: string }>;
+  /** A person's stored faces, oldest first, without their pixels; `not_found` if none. */
+  personFaces(name: string): Promise<{ personId: number; name: string; faces: FaceRecord[] }>;
+  /** A person's stored faces with their crop and chip, oldest first (an export). */
+  faceImages(name: string): Promise<{ personId: number; name: string; faces: FaceImages[] }>;
+  /**
+   * Removes one face of a person (and the person with their last face), bumping the
+   * generation; `not_found` when the person has no face with that id.
+   */
+  forgetFace(name: string, faceId: number): Promise<ForgottenFace>;
   /** People with their face counts, sorted by name. */
   listPeople(): Promise<{ name: string; faces: number }[]>;
   /** Person id -> name, for every person currently enrolled. */

@@ -16,12 +16,18 @@ import {
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollResponse,
+  ExportedFace,
+  ExportResponse,
+  FaceInfo,
+  FacesResponse,
+  ForgetFaceResponse,
   ForgetResponse,
   IdentifiedFace,
   IdentifyResponse,
   ImageReport,
   RecognizerEnrollRequest,
   RecognizerIdentifyRequest,
+  RecognizerVerifyRequest,
   Request,
   Response,
   WireFace,
@@ -38,6 +44,9 @@ import { ReplicaSync } from "./replica_sync.ts";
 import type { ClassicAlgorithm } from "../core/algorithms.ts";
 import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
+import { verifyFaces, type VerifyParts } from "./verify.ts";
+import { encodeGrayPng } from "../imaging/encode.ts";
+import type { FaceRecord } from "../gallery/mod.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link RecognizerService.start}. */
@@ -63,12 +72,22 @@ const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
 /** How long close() waits for a resync or a training run before it stops the workers. */
 const CLOSE_WAIT_MS = 5000;
 
+/**
+ * Most faces a faces or export reply lists: a body holds at most 1,024 fields
+ * (docs/PROTOCOL.md §7), and the reply's TOTAL says how many there are in all.
+ */
+export const MAX_LISTED_FACES = 1000;
+/** Most PNG bytes an export reply carries, well under the 64 MiB frame cap. */
+export const MAX_EXPORT_BYTES = 32 * 2 ** 20;
+
 /** See the module documentation. Supports `await using`. */
 export class RecognizerService implements AsyncDisposable {
   readonly #gallery: GalleryStore;
   readonly #models: ModelManager;
   readonly #dnn: DnnModel;
   readonly #pools: RecognitionPool[];
+  /** What verify reads, its comparisons running on the prediction workers. */
+  readonly #verifyParts: VerifyParts;
   readonly #limits: ServiceLimits;
   readonly #lock: DirLock | undefined;
   #sync: ReplicaSync | undefined;
@@ -86,6 +105,7 @@ export class RecognizerService implements AsyncDisposable {
     models: ModelManager,
     dnn: DnnModel,
     pools: RecognitionPool[],
+    predictors: RecognitionPool,
     limits: ServiceLimits,
   ) {
     this.#lock = lock;
@@ -93,6 +113,7 @@ export class RecognizerService implements AsyncDisposable {
     this.#models = models;
     this.#dnn = dnn;
     this.#pools = pools;
+    this.#verifyParts = { gallery, dnn, models, predictors };
     this.#limits = limits;
   }
 
@@ -130,7 +151,15 @@ export class RecognizerService implements AsyncDisposable {
       models.setLeader(await gallery.tryLead());
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
-      const service = new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
+      const service = new RecognizerService(
+        lock,
+        gallery,
+        models,
+        dnn,
+        pools,
+        predictors,
+        options.limits,
+      );
       const generation = await gallery.generation();
       await service.#readNames();
       if (gallery.shared) {
@@ -170,6 +199,23 @@ export class RecognizerService implements AsyncDisposable {
         return { op: "list", status: "ok", people: await this.#gallery.listPeople() };
       case "forget":
         return await this.#forget(hop.name);
+      case "verify":
+        this.#checkFaces(hop);
+        return await verifyFaces(this.#verifyParts, hop);
+      case "rename": {
+        const renamed = await this.#exclusive(async () => {
+          const renamed = await this.#gallery.rename(hop.name, hop.newName);
+          this.#names.set(renamed.personId, renamed.name);
+          return renamed;
+        });
+        return { op: "rename", status: "ok", name: renamed.oldName, newName: renamed.name };
+      }
+      case "faces":
+        return await this.#faces(hop.name);
+      case "forgetFace":
+        return await this.#forgetFace(hop.name, hop.faceId);
+      case "export":
+        return await this.#export(hop.name);
       case "stats": {
         const counts = await this.#gallery.counts();
         return {
@@ -189,7 +235,9 @@ export class RecognizerService implements AsyncDisposable {
     return [this.#dnn.state(), ...this.#models.states()];
   }
 
-  #checkFaces(request: RecognizerEnrollRequest | RecognizerIdentifyRequest): WireFace[] {
+  #checkFaces(
+    request: RecognizerEnrollRequest | RecognizerIdentifyRequest | RecognizerVerifyRequest,
+  ): WireFace[] {
     const { op, faces } = request;
     if (faces.length > this.#limits.maxImagesPerRequest * this.#limits.maxFacesPerImage) {
       throw new ServiceError("tooLarge", `${op}: too many faces (${faces.length})`);
@@ -377,6 +425,51 @@ export class RecognizerService implements AsyncDisposable {
     };
   }
 
+  async #faces(name: string): Promise<FacesResponse> {
+    const listed = await this.#gallery.personFaces(name);
+    return {
+      op: "faces",
+      status: "ok",
+      name: listed.name,
+      total: listed.faces.length,
+      faces: listed.faces.slice(0, MAX_LISTED_FACES).map(faceInfo),
+    };
+  }
+
+  async #forgetFace(name: string, faceId: number): Promise<ForgetFaceResponse> {
+    const removed = await this.#exclusive(async () => {
+      const removed = await this.#gallery.forgetFace(name, faceId);
+      this.#sync?.wrote(removed.generation);
+      if (removed.removedPerson) this.#names.delete(removed.personId);
+      this.#dnn.facesRemoved([removed.faceId]);
+      return removed;
+    });
+    // As a forget: the reply comes once every model has dropped the face.
+    await this.#models.trained(removed.generation);
+    return {
+      op: "forgetFace",
+      status: "ok",
+      name: removed.name,
+      faceId: removed.faceId,
+      personFaces: removed.personFaces,
+      models: this.#states(),
+    };
+  }
+
+  async #export(name: string): Promise<ExportResponse> {
+    const listed = await this.#gallery.faceImages(name);
+    const faces: ExportedFace[] = [];
+    let bytes = 0;
+    for (const image of listed.faces.slice(0, MAX_LISTED_FACES)) {
+      const png = image.chipPng ??
+        encodeGrayPng({ width: image.width, height: image.height, data: image.pixels });
+      if (bytes + png.length > MAX_EXPORT_BYTES) break;
+      bytes += png.length;
+      faces.push({ ...faceInfo(image), png });
+    }
+    return { op: "export", status: "ok", name: listed.name, total: listed.faces.length, faces };
+  }
+
   /** Finishes training in progress, stops the workers and closes the gallery. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -443,4 +536,15 @@ async function connectShared(url: string, waitMs: number, log: Logger): Promise<
       await new Promise((r) => setTimeout(r, Math.min(2000, 250 * attempt)));
     }
   }
+}
+
+/** A gallery face record as the wire lists it. */
+function faceInfo(record: FaceRecord): FaceInfo {
+  return {
+    id: record.id,
+    createdAt: record.createdAt,
+    ...(record.source === null ? {} : { filename: record.source }),
+    ...(record.score === null ? {} : { score: record.score }),
+    aligned: record.aligned,
+  };
 }
