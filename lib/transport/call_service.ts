@@ -13,14 +13,15 @@ export type { CallOptions } from "./_line.ts";
  * Operations that change nothing, so that sending one twice is harmless: a request cut
  * mid-flight (the peer, or the balancer's backend, went away) may be sent again. The
  * writes are not: an enroll whose reply was lost may have been committed (docs/PROTOCOL.md
- * §9.1). `verify` and `faces` are reads too, listed for the releases that have them.
+ * §9.1).
  */
-export const RETRY_SAFE_OPS: ReadonlySet<string> = new Set([
+export const RETRY_SAFE_OPS: ReadonlySet<Request["op"]> = new Set<Request["op"]>([
   "identify",
   "list",
   "stats",
   "verify",
   "faces",
+  "export",
 ]);
 
 /** Pause before the one resend of a cut read. */

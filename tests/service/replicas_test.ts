@@ -109,6 +109,25 @@ Deno.test({
     const follower = trainedEigen[0]! > 0 ? 1 : 0;
     assert.ok(logs[follower]!.events.includes("model loaded from the leader eigen"));
 
+    // A rename through b reaches a's name map; a forgetFace through a reaches b.
+    const renamed = await b.handle({ op: "rename", name: "orl-4", newName: "Fourth" });
+    assert.ok(renamed.op === "rename" && renamed.status === "ok", JSON.stringify(renamed));
+    await until(
+      "a names Fourth",
+      2000,
+      async () => (await ranked(a, "eigen", 4, 6))[0]?.name === "Fourth",
+    );
+    const listedB = await b.handle({ op: "faces", name: "Fourth" });
+    assert.ok(listedB.op === "faces" && listedB.status === "ok");
+    const faceId = listedB.faces[0]!.id;
+    const dropped = await a.handle({ op: "forgetFace", name: "Fourth", faceId });
+    assert.ok(dropped.op === "forgetFace" && dropped.status === "ok", JSON.stringify(dropped));
+    await until("b lists Fourth with 3 faces", 2000, async () => {
+      const reply = await b.handle({ op: "list" });
+      return reply.op === "list" && reply.status === "ok" &&
+        reply.people.some((p) => p.name === "Fourth" && p.faces === 3);
+    });
+
     // A forget through b reaches a: its list and its LBPH.
     const forgot = await b.handle({ op: "forget", name: "orl-2" });
     assert.ok(forgot.op === "forget" && forgot.status === "ok");

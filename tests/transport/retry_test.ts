@@ -71,6 +71,8 @@ Deno.test("callService() never resends a write, nor without retry", async () => 
   const writes: Request[] = [
     { op: "enroll", name: "Ada", images: [{ data: new Uint8Array([1]) }] },
     { op: "forget", name: "Ada" },
+    { op: "rename", name: "Ada", newName: "Ada King" },
+    { op: "forgetFace", name: "Ada", faceId: 3 },
   ];
   for (const request of writes) {
     assert.ok(!RETRY_SAFE_OPS.has(request.op));
