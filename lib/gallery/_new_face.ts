@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import type { NewFace } from "./gallery.ts";
+import { GalleryError } from "./errors.ts";
 
 /** Throws a TypeError, naming the face and what was expected, for a malformed face. */
 export function checkNewFaces(faces: readonly NewFace[]): void {
@@ -32,4 +33,13 @@ export function sha256(bytes: Uint8Array): Uint8Array {
 /** A descriptor as stored: its float32 bytes, little-endian (the platform's order). */
 export function vectorBytes(vector: Float32Array): Uint8Array {
   return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength).slice();
+}
+
+/** The `not_found` a forgetFace of a face the person does not have raises. */
+export function noSuchFace(name: string, faceId: number): GalleryError {
+  return new GalleryError(
+    "not_found",
+    `${JSON.stringify(name)} has no face with id ${faceId} ` +
+      `(list their faces with "faces ${name}")`,
+  );
 }

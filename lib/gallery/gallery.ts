@@ -11,8 +11,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { GalleryError } from "./errors.ts";
-import { checkNewFaces, sha256, vectorBytes } from "./_new_face.ts";
-import type { AddedFaces } from "./store.ts";
+import { checkNewFaces, noSuchFace, sha256, vectorBytes } from "./_new_face.ts";
+import type { AddedFaces, ForgottenFace } from "./store.ts";
 import { nameKey, normalizeName } from "./name.ts";
 
 /** A stored face crop. `label` is the owning person's id. */
@@ -526,27 +526,14 @@ export class Gallery implements Disposable {
    * @throws {GalleryError} `not_found` when nobody is named `rawName`, or when they have no
    * face with id `faceId` (another person's face is not theirs to lose).
    */
-  forgetFace(rawName: string, faceId: number): {
-    personId: number;
-    name: string;
-    faceId: number;
-    personFaces: number;
-    removedPerson: boolean;
-    generation: number;
-  } {
+  forgetFace(rawName: string, faceId: number): ForgottenFace {
     return this.#transaction(() => {
       const person = this.#require(rawName);
       const { changes } = this.#stmt("DELETE FROM faces WHERE id = ? AND person_id = ?").run(
         faceId,
         person.id,
       );
-      if (Number(changes) === 0) {
-        throw new GalleryError(
-          "not_found",
-          `${JSON.stringify(person.name)} has no face with id ${faceId} ` +
-            `(list their faces with "faces ${person.name}")`,
-        );
-      }
+      if (Number(changes) === 0) throw noSuchFace(person.name, faceId);
       const personFaces = this.#countFaces(person.id);
       if (personFaces === 0) this.#stmt("DELETE FROM people WHERE id = ?").run(person.id);
       return {

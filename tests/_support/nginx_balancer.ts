@@ -42,6 +42,28 @@ export async function renderStreamConfig(
   return text;
 }
 
+/** Waits until `port` accepts; after 10 s kills `child` and throws `why()`. */
+async function listening(
+  port: number,
+  child: Deno.ChildProcess,
+  why: () => Promise<string>,
+): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill("SIGKILL");
+        await child.status;
+        throw new Error(await why());
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 /** A running nginx. */
 export interface Balancer extends AsyncDisposable {
   readonly port: number;
@@ -78,20 +100,7 @@ ${await renderStreamConfig(upstreams, port)}
   }).spawn();
   const stderr = child.stderr.pipeTo(new WritableStream()).catch(() => {});
   const log = () => Deno.readTextFile(`${dir}/error.log`).catch(() => "");
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill("SIGKILL");
-        await child.status;
-        throw new Error(`nginx did not listen on ${port}:\n${await log()}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await listening(port, child, async () => `nginx did not listen on ${port}:\n${await log()}`);
   return {
     port,
     address: `127.0.0.1:${port}`,
@@ -158,20 +167,11 @@ export async function startHaproxy(upstreams: readonly string[], port: number): 
     const decoder = new TextDecoder();
     for await (const chunk of child.stderr) stderr += decoder.decode(chunk, { stream: true });
   })().catch(() => {});
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill("SIGKILL");
-        await child.status;
-        throw new Error(`haproxy did not listen on ${port}:\n${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await listening(
+    port,
+    child,
+    () => Promise.resolve(`haproxy did not listen on ${port}:\n${stderr}`),
+  );
   return {
     port,
     address: `127.0.0.1:${port}`,
