@@ -5,7 +5,8 @@
  */
 import { HttpError } from "./http_error.ts";
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const size = (bytes: number) =>
+  bytes >= 2 ** 20 ? `${+(bytes / 2 ** 20).toFixed(1)} MiB` : `${+(bytes / 1024).toFixed(1)} KiB`;
 
 /**
  * The body of `request`, at most `maxBytes` long.
@@ -23,9 +24,9 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
  */
 export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = (got: string) =>
-    new HttpError(413, "tooLarge", `uploads are capped at ${mib(maxBytes)}, got ${got}`);
+    new HttpError(413, "tooLarge", `uploads are capped at ${size(maxBytes)}, got ${got}`);
   const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw tooLarge(mib(declared));
+  if (declared > maxBytes) throw tooLarge(size(declared));
   if (!request.body) throw new HttpError(400, "badRequest", "expected a file, got an empty body");
   const chunks: Uint8Array[] = [];
   let length = 0;

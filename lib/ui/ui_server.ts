@@ -5,7 +5,7 @@
  * @module
  */
 import { apiHandler } from "./api.ts";
-import { detectorLink } from "./detector_link.ts";
+import { type DetectorLink, detectorLink } from "./detector_link.ts";
 import { errorResponse, HttpError } from "./http_error.ts";
 import { loadStaticFiles } from "./static_files.ts";
 import type { UiSettings } from "./ui_flags.ts";
@@ -32,14 +32,23 @@ const SECURITY_HEADERS = {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
+/** What a test may put in place of the real parts. */
+export interface UiServerOptions {
+  /** Where failures' details go (default: stderr). */
+  log?: (line: string) => void;
+  /** The detector (default: TLV over TCP to `settings.detector`). */
+  link?: DetectorLink;
+}
+
 /** Starts the server; resolves once it listens. */
 export async function startUiServer(
   settings: UiSettings,
-  log: (line: string) => void = (line) => console.error(line),
+  options: UiServerOptions = {},
 ): Promise<UiServer> {
+  const log = options.log ?? ((line: string) => console.error(line));
   const files = await loadStaticFiles();
   const api = apiHandler({
-    link: detectorLink(settings.detector, settings.token, settings.timeoutMs),
+    link: options.link ?? detectorLink(settings.detector, settings.token, settings.timeoutMs),
     maxUploadBytes: settings.maxUploadBytes,
   });
   const loopbackOnly = LOOPBACK.has(settings.hostname);
