@@ -18,6 +18,7 @@ import { runServer } from "./lib/cli/run_server.ts";
 import { EXIT_USAGE, UsageError } from "./lib/core/usage_error.ts";
 import { DetectorService } from "./lib/service/detector_service.ts";
 import { createLogger } from "./lib/service/log.ts";
+import { ROLE_OPS } from "./lib/service/roles.ts";
 import { parseEndpoint } from "./lib/transport/mod.ts";
 
 const HELP = `Usage: detector [--port 7001] [--recognizer HOST:PORT] [options]
@@ -27,7 +28,8 @@ const HELP = `Usage: detector [--port 7001] [--recognizer HOST:PORT] [options]
 ${DETECTION_FLAGS_HELP}
 ${FORWARD_FLAGS_HELP}
 ${SERVER_FLAGS_HELP}
-The token (--token / $FACEREC_TOKEN) is both required from clients and sent on to the recognizer.`;
+Keys (--token / $FACEREC_TOKEN, --tokens FILE) are required from clients; each client's
+token is sent on to the recognizer, which checks it again.`;
 
 try {
   const { settings, values, help } = parseServerArgs(Deno.args, {
@@ -54,7 +56,9 @@ try {
   const log = createLogger("detector", settings.logLevel);
   const service = await DetectorService.start({
     recognizer,
-    recognizerToken: settings.token,
+    // For requests of its own (the start-up stats probe) and clients that send no token.
+    recognizerToken: settings.token ??
+      settings.keys.find((key) => ROLE_OPS[key.role].includes("stats"))?.token,
     workers: settings.workers,
     detection: detectionConfig(values),
     limits: settings.limits,

@@ -30,6 +30,7 @@ export async function runServer(
       port: settings.port,
       tls: settings.tls,
       token: settings.token,
+      keys: settings.keys,
       limits: settings.limits,
       log,
     }, service.handle);
@@ -55,7 +56,8 @@ export async function runServer(
   log.info("listening", {
     address: `${hostname}:${port}`,
     tls: Boolean(settings.tls),
-    auth: Boolean(settings.token),
+    auth: Boolean(settings.token) || settings.keys.length > 0,
+    keys: (settings.token ? 1 : 0) + settings.keys.length,
     workers: settings.workers,
   });
   const stopped = Promise.withResolvers<string>();

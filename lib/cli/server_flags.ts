@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_LIMITS, type ServiceLimits } from "../service/limits.ts";
 import { LOG_LEVELS, type LogLevel } from "../service/log.ts";
 import type { TlsFiles } from "../transport/mod.ts";
+import { parseTokens, type RoleToken } from "../service/roles.ts";
 import { UsageError } from "../core/usage_error.ts";
 
 /** Options every server accepts. */
@@ -14,6 +15,7 @@ export const SERVER_FLAGS = {
   port: { type: "string" },
   workers: { type: "string" },
   token: { type: "string" },
+  tokens: { type: "string" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
   "log-level": { type: "string", default: "info" },
@@ -40,7 +42,9 @@ export const SERVER_FLAGS_HELP =
   `  --host HOST          address to bind (default 127.0.0.1: this machine only)
   --port PORT          port to listen on (0 picks a free one)
   --workers N          OpenCV worker isolates (default: number of CPU cores)
-  --token SECRET       require this shared token (default: $FACEREC_TOKEN, else none)
+  --token SECRET       require this shared token, an admin key (default: $FACEREC_TOKEN)
+  --tokens FILE        keys with roles: one "ROLE TOKEN" per line, ROLE admin, enroll or
+                       identify (# comments and blank lines allowed)
   --tls-cert FILE      serve TLS with this PEM certificate chain...
   --tls-key FILE       ...and this PEM private key
   --log-level LEVEL    debug, info, warn, error or silent (default info)
@@ -77,6 +81,8 @@ export interface ServerSettings {
   workers: number;
   /** `--token` or `$FACEREC_TOKEN`: the shared token requests must carry, if any. */
   token: string | undefined;
+  /** `--tokens FILE`: keys with roles, read and checked at start; empty without the flag. */
+  keys: RoleToken[];
   /** `--tls-cert` and `--tls-key`, when both are given. */
   tls: TlsFiles | undefined;
   /** `--log-level`. */
@@ -122,6 +128,7 @@ export function parseServerArgs<
     port: intFlag("port", str("port"), defaultPort, 0, 65535),
     workers: intFlag("workers", str("workers"), navigator.hardwareConcurrency || 1, 1, 64),
     token: str("token") ?? (Deno.env.get("FACEREC_TOKEN") || undefined),
+    keys: readTokens(str("tokens")),
     tls: certFile && keyFile
       ? { cert: Deno.readTextFileSync(certFile), key: Deno.readTextFileSync(keyFile) }
       : undefined,
@@ -166,4 +173,22 @@ export function parseServerArgs<
     },
   };
   return { settings, values: v, help: v.help === true };
+}
+
+/** The keys of a `--tokens` file; a file that cannot be read or parsed is a usage error. */
+function readTokens(path: string | undefined): RoleToken[] {
+  if (path === undefined) return [];
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    throw new UsageError(`--tokens: cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    return parseTokens(text, path);
+  } catch (error) {
+    throw new UsageError(`--tokens: ${(error as Error).message}`, { cause: error });
+  }
 }

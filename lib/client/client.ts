@@ -10,7 +10,9 @@ import { UsageError } from "../core/usage_error.ts";
 import { UnavailableError } from "../transport/mod.ts";
 import { enroll } from "./commands/enroll.ts";
 import { identify } from "./commands/identify.ts";
+import { manage } from "./commands/manage.ts";
 import { simple } from "./commands/simple.ts";
+import { verify } from "./commands/verify.ts";
 import { type ClientIO, type Context, defaultIO } from "./context.ts";
 import { EXIT } from "./exit.ts";
 import { type Command, type Flags, parseCommand, readFlags } from "./parse_command.ts";
@@ -37,8 +39,18 @@ Commands:
                                 lbph (OpenCV's classics) work on tightly framed, evenly lit
                                 faces like ORL's, but cannot tell strangers from enrolled
                                 people on ordinary photos (docs/RECOGNITION.md)
+  verify IMAGE IMAGE | verify IMAGE --name NAME [--algorithm A] [--threshold X]
+                                is this the same person? The largest face of each photo
+                                is compared with the other, or with NAME's nearest stored
+                                face. Exit 0 same, 3 different, 2 a photo has no face.
+                                Two photos need dnn (default) or lbph
   list                          people and their face counts
+  faces NAME                    a person's stored faces: id, time, source file, score
+  rename OLD NEW                rename a person (refused if NEW is someone else's name)
   forget NAME                   remove a person entirely
+  forget NAME --face ID         remove one stored face (ids from "faces NAME")
+  export NAME DIR               write a person's stored faces to DIR/face-ID.png (the
+                                aligned colour chip where stored, else the grey crop)
   stats                         version, counts and model states
 Options:
   --detector HOST:PORT   the detector (default $FACEREC_DETECTOR or 127.0.0.1:7001)
@@ -46,8 +58,8 @@ Options:
   --tls                  connect with TLS;  --ca FILE  trust this PEM CA (implies --tls)
   --timeout S            give up after S seconds (default 120)
   --json                 machine-readable output
-Exit status: 0 ok (identify: someone recognized), 2 no face found, 3 faces but nobody
-recognized, 1 error, 64 usage error.`;
+Exit status: 0 ok (identify: someone recognized; verify: the same person), 2 no face
+found, 3 faces but nobody recognized (verify: different people), 1 error, 64 usage error.`;
 
 /** Runs the client with `args`; returns the exit status. */
 export async function runClient(args: string[], io: ClientIO = defaultIO): Promise<number> {
@@ -93,6 +105,13 @@ function run(ctx: Context, command: Command): Promise<number> {
       return enroll(ctx, command);
     case "identify":
       return identify(ctx, command);
+    case "verify":
+      return verify(ctx, command);
+    case "rename":
+    case "faces":
+    case "forgetFace":
+    case "export":
+      return manage(ctx, command);
     default:
       return simple(ctx, command);
   }

@@ -23,6 +23,8 @@ const FLAGS = {
   wait: { type: "boolean", default: false },
   threshold: { type: "string" },
   annotate: { type: "string" },
+  name: { type: "string" },
+  face: { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -45,7 +47,20 @@ export type Command =
   }
   | { name: "list" }
   | { name: "forget"; person: string }
-  | { name: "stats" };
+  | { name: "stats" }
+  | {
+    name: "verify";
+    /** One photo with `person`, else two. */
+    paths: string[];
+    /** `--name`: compare with this enrolled person. */
+    person: string | undefined;
+    algorithm: Algorithm;
+    threshold: number | undefined;
+  }
+  | { name: "rename"; person: string; newName: string }
+  | { name: "faces"; person: string }
+  | { name: "forgetFace"; person: string; faceId: number }
+  | { name: "export"; person: string; dir: string };
 
 /** What the client was asked to do. */
 export interface Invocation {
@@ -128,28 +143,43 @@ async function command({ values }: Flags, positionals: string[]): Promise<Comman
         largest: values.largest,
         wait: values.wait,
       };
-    case "identify": {
+    case "identify":
       exactly(1, "exactly one IMAGE");
-      const { algorithm } = values;
-      if (!isAlgorithm(algorithm)) {
-        throw new UsageError(
-          `--algorithm: expected one of ${ALGORITHMS.join(", ")}, got ${algorithm}`,
-        );
-      }
       return {
         name,
         path: rest[0]!,
-        algorithm,
+        algorithm: algorithm(values.algorithm),
         threshold: threshold(values.threshold),
         annotate: await annotatePath(values.annotate),
       };
-    }
+    case "verify":
+      if (values.name === undefined) exactly(2, "two IMAGEs, or one IMAGE and --name NAME");
+      else exactly(1, "exactly one IMAGE with --name");
+      return {
+        name,
+        paths: rest,
+        person: values.name,
+        algorithm: algorithm(values.algorithm),
+        threshold: threshold(values.threshold),
+      };
     case "list":
       exactly(0, "no arguments");
       return { name };
     case "forget":
       exactly(1, "exactly one NAME");
+      return values.face === undefined
+        ? { name, person: rest[0]! }
+        : { name: "forgetFace", person: rest[0]!, faceId: faceId(values.face) };
+    case "rename":
+      exactly(2, "OLD and NEW names");
+      if (rest[1]!.trim() === "") throw new UsageError("rename: the new name is empty");
+      return { name, person: rest[0]!, newName: rest[1]! };
+    case "faces":
+      exactly(1, "exactly one NAME");
       return { name, person: rest[0]! };
+    case "export":
+      exactly(2, "NAME and DIR");
+      return { name, person: rest[0]!, dir: rest[1]! };
     case "stats":
       exactly(0, "no arguments");
       return { name };
@@ -158,6 +188,22 @@ async function command({ values }: Flags, positionals: string[]): Promise<Comman
     default:
       throw new UsageError(`unknown command ${JSON.stringify(name)}`);
   }
+}
+
+function algorithm(text: string): Algorithm {
+  if (!isAlgorithm(text)) {
+    throw new UsageError(`--algorithm: expected one of ${ALGORITHMS.join(", ")}, got ${text}`);
+  }
+  return text;
+}
+
+/** `--face ID`: a face id as `faces NAME` lists them. */
+function faceId(text: string): number {
+  const id = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(id) || id < 1 || id > 0xffffffff) {
+    throw new UsageError(`--face: expected a face id (a whole number from 1), got ${text}`);
+  }
+  return id;
 }
 
 function threshold(text: string | undefined): number | undefined {

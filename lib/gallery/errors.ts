@@ -4,7 +4,13 @@
  */
 
 /** Why a gallery operation was refused. */
-export type GalleryErrorCode = "invalid_name" | "not_found" | "corrupt" | "locked";
+export type GalleryErrorCode =
+  | "invalid_name"
+  | "not_found"
+  | "corrupt"
+  | "locked"
+  /** A rename onto a name that another person already holds. */
+  | "exists";
 
 /** A gallery operation that callers are expected to catch and report. */
 export class GalleryError extends Error {

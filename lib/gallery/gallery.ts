@@ -84,6 +84,38 @@ export interface PendingChip {
   readonly chipPng: Uint8Array;
 }
 
+/**
+ * One stored face as {@link Gallery.personFaces} lists it: what is known about it, not its
+ * pixels.
+ */
+export interface FaceRecord {
+  /** The face's id, unique in the gallery (ids are never reused). */
+  readonly id: number;
+  /** When it was enrolled, in milliseconds since the Unix epoch. */
+  readonly createdAt: number;
+  /** The label of the file it came from, as the client gave it; null when none was given. */
+  readonly source: string | null;
+  /** The detector's confidence; null when the detector gave none (Haar). */
+  readonly score: number | null;
+  /** True when an aligned colour chip is stored with it (the face `dnn` uses). */
+  readonly aligned: boolean;
+}
+
+/**
+ * One stored face's images, as {@link Gallery.faceImages} returns them for export: the grey
+ * crop always, the aligned chip (PNG) when one is stored.
+ */
+export interface FaceImages extends FaceRecord {
+  /** Width of the grey crop in pixels. */
+  readonly width: number;
+  /** Height of the grey crop in pixels. */
+  readonly height: number;
+  /** The 8-bit grey crop, row-major, `width * height` bytes. */
+  readonly pixels: Uint8Array;
+  /** The aligned colour chip as stored (PNG), or null when the face has none. */
+  readonly chipPng: Uint8Array | null;
+}
+
 /** The schema version this code writes; {@link migrate} brings older files up to it. */
 export const SCHEMA_VERSION = 3;
 
@@ -410,6 +442,154 @@ export class Gallery implements Disposable {
         name: person.name,
         personId: person.id,
         removedFaces,
+        generation: this.#bump(),
+      };
+    });
+  }
+
+  /** The person whose name is `rawName` (after {@link normalizeName}), or `not_found`. */
+  #require(rawName: string): { id: number; name: string } {
+    const name = normalizeName(rawName);
+    const person = this.#person(nameKey(name));
+    if (!person) throw new GalleryError("not_found", `no person named ${JSON.stringify(name)}`);
+    return person;
+  }
+
+  /**
+   * Renames a person, in one transaction: their faces, ids and models stay as they are.
+   * `newName` goes through {@link normalizeName} and becomes the stored spelling. A new
+   * name that is the same person's (`ada` to `Ada`) only changes the spelling. Does not
+   * bump the generation: no face changed, and models hold person ids, not names.
+   *
+   * @throws {GalleryError} `not_found` when nobody is named `oldName`; `exists` when another
+   * person already holds `newName` (nothing changes); `invalid_name` for a bad name.
+   */
+  rename(
+    oldName: string,
+    newName: string,
+  ): { personId: number; oldName: string; name: string } {
+    const name = normalizeName(newName);
+    return this.#transaction(() => {
+      const person = this.#require(oldName);
+      const key = nameKey(name);
+      const holder = this.#person(key);
+      if (holder && holder.id !== person.id) {
+        throw new GalleryError(
+          "exists",
+          `cannot rename ${JSON.stringify(person.name)} to ${JSON.stringify(name)}: ${
+            JSON.stringify(holder.name)
+          } is already enrolled`,
+        );
+      }
+      this.#stmt("UPDATE people SET name = ?, name_key = ? WHERE id = ?").run(name, key, person.id);
+      return { personId: person.id, oldName: person.name, name };
+    });
+  }
+
+  /**
+   * A person's stored faces, oldest first, without their pixels.
+   *
+   * @throws {GalleryError} `not_found` when nobody is named `rawName`.
+   */
+  personFaces(rawName: string): { personId: number; name: string; faces: FaceRecord[] } {
+    const person = this.#require(rawName);
+    const rows = this.#stmt(
+      `SELECT id, created_at, source, score, chip_png IS NOT NULL AS aligned FROM faces
+       WHERE person_id = ? ORDER BY id`,
+    ).all(person.id) as {
+      id: number;
+      created_at: number;
+      source: string | null;
+      score: number | null;
+      aligned: number;
+    }[];
+    return {
+      personId: person.id,
+      name: person.name,
+      faces: rows.map((r) => ({
+        id: Number(r.id),
+        createdAt: Number(r.created_at),
+        source: r.source,
+        score: r.score === null ? null : Number(r.score),
+        aligned: Number(r.aligned) === 1,
+      })),
+    };
+  }
+
+  /**
+   * A person's stored faces with their images (grey crop, and chip PNG when stored), oldest
+   * first: what an export writes out.
+   *
+   * @throws {GalleryError} `not_found` when nobody is named `rawName`.
+   */
+  faceImages(rawName: string): { personId: number; name: string; faces: FaceImages[] } {
+    const person = this.#require(rawName);
+    const rows = this.#stmt(
+      `SELECT id, created_at, source, score, width, height, pixels, chip_png FROM faces
+       WHERE person_id = ? ORDER BY id`,
+    ).all(person.id) as {
+      id: number;
+      created_at: number;
+      source: string | null;
+      score: number | null;
+      width: number;
+      height: number;
+      pixels: Uint8Array;
+      chip_png: Uint8Array | null;
+    }[];
+    return {
+      personId: person.id,
+      name: person.name,
+      faces: rows.map((r) => ({
+        id: Number(r.id),
+        createdAt: Number(r.created_at),
+        source: r.source,
+        score: r.score === null ? null : Number(r.score),
+        aligned: r.chip_png !== null,
+        width: Number(r.width),
+        height: Number(r.height),
+        pixels: r.pixels,
+        chipPng: r.chip_png,
+      })),
+    };
+  }
+
+  /**
+   * Removes one face of a person and bumps the generation, in one transaction. A person
+   * whose last face this was is removed too (`removedPerson`), as a forget would.
+   *
+   * @throws {GalleryError} `not_found` when nobody is named `rawName`, or when they have no
+   * face with id `faceId` (another person's face is not theirs to lose).
+   */
+  forgetFace(rawName: string, faceId: number): {
+    personId: number;
+    name: string;
+    faceId: number;
+    personFaces: number;
+    removedPerson: boolean;
+    generation: number;
+  } {
+    return this.#transaction(() => {
+      const person = this.#require(rawName);
+      const { changes } = this.#stmt("DELETE FROM faces WHERE id = ? AND person_id = ?").run(
+        faceId,
+        person.id,
+      );
+      if (Number(changes) === 0) {
+        throw new GalleryError(
+          "not_found",
+          `${JSON.stringify(person.name)} has no face with id ${faceId} ` +
+            `(list their faces with "faces ${person.name}")`,
+        );
+      }
+      const personFaces = this.#countFaces(person.id);
+      if (personFaces === 0) this.#stmt("DELETE FROM people WHERE id = ?").run(person.id);
+      return {
+        personId: person.id,
+        name: person.name,
+        faceId,
+        personFaces,
+        removedPerson: personFaces === 0,
         generation: this.#bump(),
       };
     });

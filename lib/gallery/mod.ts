@@ -3,6 +3,8 @@
  * @module
  */
 export {
+  type FaceImages,
+  type FaceRecord,
   Gallery,
   type NewFace,
   type PendingChip,

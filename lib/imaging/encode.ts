@@ -4,7 +4,7 @@
  */
 import { encode as encodePngData } from "fast-png";
 import jpeg from "jpeg-js";
-import type { RgbaImage, RgbImage } from "./image.ts";
+import type { GrayImage, RgbaImage, RgbImage } from "./image.ts";
 
 function checkRgba(img: RgbaImage): void {
   const { width, height, data } = img;
@@ -64,6 +64,32 @@ export function encodeRgbPng(img: RgbImage): Uint8Array {
     );
   }
   return encodePngData({ width, height, data, depth: 8, channels: 3 });
+}
+
+/**
+ * Encodes an 8-bit grey image as a one-channel PNG (lossless): how a stored face crop is
+ * exported.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeImage } from "./decode.ts";
+ * import { encodeGrayPng } from "./encode.ts";
+ * const png = encodeGrayPng({ width: 2, height: 1, data: Uint8Array.of(0, 200) });
+ * assert.deepEqual(decodeImage(png).data, Uint8Array.of(0, 0, 0, 255, 200, 200, 200, 255));
+ * ```
+ */
+export function encodeGrayPng(img: GrayImage): Uint8Array {
+  const { width, height, data } = img;
+  if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
+    throw new RangeError(`expected positive integer image dimensions, got ${width}x${height}`);
+  }
+  if (data.length !== width * height) {
+    throw new RangeError(
+      `expected ${width * height} grey bytes for ${width}x${height}, got ${data.length}`,
+    );
+  }
+  return encodePngData({ width, height, data, depth: 8, channels: 1 });
 }
 
 /** Drops the alpha channel. */

@@ -40,6 +40,14 @@ export function readAlgorithm(group: FieldGroup): Algorithm {
   return decodeId(ALGORITHM_IDS, group.number("algorithm"), "algorithm");
 }
 
+/** A u8 flag (LARGEST, WAIT, SAME, ALIGNED): 0 or absent is false, 1 true, else malformed. */
+export function readFlag(group: FieldGroup, name: TagName): boolean {
+  const value = group.optionalNumber(name);
+  if (value === undefined || value === 0) return false;
+  if (value === 1) return true;
+  throw new ProtocolError(`${name}: expected 0 or 1, got ${value}`);
+}
+
 /** Fields of an IMAGE container. */
 export const IMAGE_SPEC: GroupSpec = { filename: "optional", data: "one" };
 

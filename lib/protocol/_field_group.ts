@@ -72,6 +72,14 @@ export class FieldGroup {
     throw this.#mistyped(name, "number");
   }
 
+  /** Every value of a numeric field that the spec marks `many`, in wire order. */
+  numbers(name: TagName): number[] {
+    return (this.#byTag.get(TAGS[name]) ?? []).map((field) => {
+      if (typeof field.value !== "number") throw this.#mistyped(name, "number");
+      return field.value;
+    });
+  }
+
   /** The value of a string field that the spec marks `one`. */
   string(name: TagName): string {
     const value = this.optionalString(name);

@@ -22,6 +22,11 @@ export const OPS = {
   list: 3,
   forget: 4,
   stats: 5,
+  verify: 6,
+  rename: 7,
+  faces: 8,
+  forgetFace: 9,
+  export: 10,
 } as const;
 /** An operation name. */
 export type Op = keyof typeof OPS;
@@ -214,13 +219,99 @@ export interface StatsRequest {
   token?: string;
 }
 
+/**
+ * What every verify carries, on either hop. A verify asks "is this the same person?" of two
+ * photos, or of one photo and an enrolled person (op 6).
+ */
+export interface VerifyFields {
+  /** The operation. */
+  op: "verify";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
+  token?: string;
+  /** The algorithm whose distance decides. */
+  algorithm: Algorithm;
+  /** Overrides the algorithm's threshold; a distance, so >= 0. */
+  threshold?: number;
+  /** Compare with this enrolled person instead of a second photo. */
+  name?: string;
+}
+
+/** A verify as the client sends it: two photos, or one photo and a `name`. */
+export interface ClientVerifyRequest extends VerifyFields {
+  /** The photos (the detector checks how many). */
+  images: WireImage[];
+}
+
+/** A verify as the detector sends it on: one face per photo (the largest). */
+export interface RecognizerVerifyRequest extends VerifyFields {
+  /** One face per photo of the client's request, in its order. */
+  faces: WireFace[];
+}
+
+/** A verify as the codec reads it, from either hop (see {@link EnrollRequest}). */
+export interface VerifyRequest extends VerifyFields {
+  /** Client → detector: the photos. */
+  images?: WireImage[];
+  /** Detector → recognizer: the faces. */
+  faces?: WireFace[];
+}
+
+/** Gives an enrolled person another name, atomically (op 7). */
+export interface RenameRequest {
+  /** The operation. */
+  op: "rename";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
+  token?: string;
+  /** The person's current name (matched as in {@link EnrollRequest.name}). */
+  name: string;
+  /** The new name; refused when another person holds it. */
+  newName: string;
+}
+
+/** Lists one person's stored faces (op 8). */
+export interface FacesRequest {
+  /** The operation. */
+  op: "faces";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
+  token?: string;
+  /** The person (matched as in {@link EnrollRequest.name}). */
+  name: string;
+}
+
+/** Deletes one stored face of a person (op 9). */
+export interface ForgetFaceRequest {
+  /** The operation. */
+  op: "forgetFace";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
+  token?: string;
+  /** The person (matched as in {@link EnrollRequest.name}). */
+  name: string;
+  /** The face's id, as {@link FacesResponse} lists it. */
+  faceId: number;
+}
+
+/** Asks for one person's stored face images, as PNG (op 10). */
+export interface ExportRequest {
+  /** The operation. */
+  op: "export";
+  /** Optional shared secret, as in {@link EnrollRequest.token}. */
+  token?: string;
+  /** The person (matched as in {@link EnrollRequest.name}). */
+  name: string;
+}
+
+/** The requests that are the same on both hops: they carry no images and no faces. */
+export type ManagementRequest = RenameRequest | FacesRequest | ForgetFaceRequest | ExportRequest;
+
 /** Any request, as the codec reads and writes it (either hop). */
 export type Request =
   | EnrollRequest
   | IdentifyRequest
   | ListRequest
   | ForgetRequest
-  | StatsRequest;
+  | StatsRequest
+  | VerifyRequest
+  | ManagementRequest;
 
 /** A request on the client -> detector hop. */
 export type ClientRequest =
@@ -228,7 +319,9 @@ export type ClientRequest =
   | ClientIdentifyRequest
   | ListRequest
   | ForgetRequest
-  | StatsRequest;
+  | StatsRequest
+  | ClientVerifyRequest
+  | ManagementRequest;
 
 /** A request on the detector -> recognizer hop. */
 export type RecognizerRequest =
@@ -236,7 +329,9 @@ export type RecognizerRequest =
   | RecognizerIdentifyRequest
   | ListRequest
   | ForgetRequest
-  | StatsRequest;
+  | StatsRequest
+  | RecognizerVerifyRequest
+  | ManagementRequest;
 
 // ---------------------------------------------------------------- responses
 
@@ -386,6 +481,115 @@ export interface StatsResponse {
   models: ModelState[];
 }
 
+/**
+ * The reply to a successful {@link VerifyRequest}. `same`, `distance` and `threshold` are
+ * there together, exactly when every photo showed a face: `faces` says how many each
+ * showed, so a 0 in it is a photo without a face, and then nothing was compared.
+ */
+export interface VerifyResponse {
+  /** The operation answered. */
+  op: "verify";
+  /** Success; a failure is an {@link ErrorResponse}. */
+  status: "ok";
+  /** The algorithm that compared. */
+  algorithm: Algorithm;
+  /**
+   * Faces found in each photo of the request, in order (the largest one was compared). From
+   * the recognizer, which is sent one face per photo, a 1 per face.
+   */
+  faces: number[];
+  /** With a `name` in the request: the person, in their stored spelling. */
+  name?: string;
+  /** True when `distance` is strictly below `threshold`. */
+  same?: boolean;
+  /**
+   * The distance between the two faces, or with a name between the face and the nearest of
+   * the person's stored faces; the algorithm's own scale, smaller is closer.
+   */
+  distance?: number;
+  /** The threshold applied: the request's, else the algorithm's default. */
+  threshold?: number;
+}
+
+/** The reply to a successful {@link RenameRequest}. */
+export interface RenameResponse {
+  /** The operation answered. */
+  op: "rename";
+  /** Success; a failure is an {@link ErrorResponse}. */
+  status: "ok";
+  /** The stored spelling the person had. */
+  name: string;
+  /** The name they have now, as stored (after normalisation). */
+  newName: string;
+}
+
+/** One stored face, as {@link FacesResponse} lists it. */
+export interface FaceInfo {
+  /** The face's id: what {@link ForgetFaceRequest.faceId} takes. */
+  id: number;
+  /** When it was enrolled, in milliseconds since the Unix epoch (UTC). */
+  createdAt: number;
+  /** The label of the file it came from, when the client gave one. */
+  filename?: string;
+  /** The detector's confidence, when the detector gave one. */
+  score?: number;
+  /** True when an aligned colour chip is stored with the face (what `dnn` uses). */
+  aligned: boolean;
+}
+
+/** One stored face with its image, as {@link ExportResponse} carries it. */
+export interface ExportedFace extends FaceInfo {
+  /**
+   * A PNG file: the aligned colour chip when `aligned`, else the grey crop the classic
+   * algorithms use.
+   */
+  png: Uint8Array;
+}
+
+/** The reply to a successful {@link FacesRequest}. */
+export interface FacesResponse {
+  /** The operation answered. */
+  op: "faces";
+  /** Success; a failure is an {@link ErrorResponse}. */
+  status: "ok";
+  /** The person, in their stored spelling. */
+  name: string;
+  /** Faces the person holds; more than `faces.length` when the reply was cut. */
+  total: number;
+  /** Their stored faces, oldest first (at most 1,000 from the reference recognizer). */
+  faces: FaceInfo[];
+}
+
+/** The reply to a successful {@link ForgetFaceRequest}. */
+export interface ForgetFaceResponse {
+  /** The operation answered. */
+  op: "forgetFace";
+  /** Success; a failure is an {@link ErrorResponse}. */
+  status: "ok";
+  /** The person, in their stored spelling. */
+  name: string;
+  /** The id of the face deleted. */
+  faceId: number;
+  /** Faces the person still holds; 0 means the person was deleted with their last face. */
+  personFaces: number;
+  /** Each algorithm's model state after the deletion. */
+  models: ModelState[];
+}
+
+/** The reply to a successful {@link ExportRequest}. */
+export interface ExportResponse {
+  /** The operation answered. */
+  op: "export";
+  /** Success; a failure is an {@link ErrorResponse}. */
+  status: "ok";
+  /** The person, in their stored spelling. */
+  name: string;
+  /** Faces the person holds; more than `faces.length` when the reply was cut. */
+  total: number;
+  /** Their faces with images, oldest first (the reference cuts at 1,000 or 32 MiB). */
+  faces: ExportedFace[];
+}
+
 /** A failed request of any operation. */
 export interface ErrorResponse {
   /** The request's op; its raw id when the op is unknown (status "unknownOperation"). */
@@ -403,4 +607,9 @@ export type Response =
   | ListResponse
   | ForgetResponse
   | StatsResponse
+  | VerifyResponse
+  | RenameResponse
+  | FacesResponse
+  | ForgetFaceResponse
+  | ExportResponse
   | ErrorResponse;

@@ -14,6 +14,7 @@ import {
   optionalField,
   readAlgorithm,
   readFace,
+  readFlag,
   readImage,
 } from "./_containers.ts";
 import { FieldGroup, type GroupSpec } from "./_field_group.ts";
@@ -46,6 +47,18 @@ const REQUEST_SPECS: { readonly [K in Op]: GroupSpec } = {
   list: { token: "optional" },
   forget: { token: "optional", name: "one" },
   stats: { token: "optional" },
+  verify: {
+    token: "optional",
+    algorithm: "one",
+    threshold: "optional",
+    name: "optional",
+    image: "many",
+    face: "many",
+  },
+  rename: { token: "optional", name: "one", newName: "one" },
+  faces: { token: "optional", name: "one" },
+  forgetFace: { token: "optional", name: "one", faceId: "one" },
+  export: { token: "optional", name: "one" },
 };
 
 /**
@@ -80,15 +93,25 @@ export function encodeRequest(request: Request, options?: CodecOptions): Uint8Ar
       fields.push(...(request.faces ?? []).map(faceField));
       break;
     case "identify":
+    case "verify":
       if (request.threshold !== undefined && !(request.threshold >= 0)) {
         throw new RangeError(thresholdProblem(request.threshold));
       }
       fields.push(algorithmField(request.algorithm));
       fields.push(...optionalField("threshold", request.threshold));
+      if (request.op === "verify") fields.push(...optionalField("name", request.name));
       fields.push(...(request.images ?? []).map(imageField));
       fields.push(...(request.faces ?? []).map(faceField));
       break;
+    case "rename":
+      fields.push(field("name", request.name), field("newName", request.newName));
+      break;
+    case "forgetFace":
+      fields.push(field("name", request.name), field("faceId", request.faceId));
+      break;
     case "forget":
+    case "faces":
+    case "export":
       fields.push(field("name", request.name));
       break;
     case "list":
@@ -160,20 +183,29 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
         ...(readFlag(group, "wait") ? { wait: true } : {}),
         ...payload(group),
       };
-    case "identify": {
+    case "identify":
+    case "verify": {
       const threshold = group.optionalNumber("threshold");
       if (threshold !== undefined && !(threshold >= 0)) {
         throw new ProtocolError(thresholdProblem(threshold));
       }
+      const name = op === "verify" ? group.optionalString("name") : undefined;
       return {
         op,
         ...base,
         algorithm: readAlgorithm(group),
         ...(threshold === undefined ? {} : { threshold }),
+        ...(name === undefined ? {} : { name }),
         ...payload(group),
       };
     }
+    case "rename":
+      return { op, ...base, name: group.string("name"), newName: group.string("newName") };
+    case "forgetFace":
+      return { op, ...base, name: group.string("name"), faceId: group.number("faceId") };
     case "forget":
+    case "faces":
+    case "export":
       return { op, ...base, name: group.string("name") };
     case "list":
     case "stats":
@@ -184,13 +216,6 @@ function decodeBody(op: Op, body: Uint8Array, options?: CodecOptions): Request {
 // A distance is never negative, so neither is a threshold on one (docs/PROTOCOL.md §5.6).
 function thresholdProblem(threshold: number): string {
   return `threshold: expected a distance >= 0, got ${threshold}`;
-}
-
-function readFlag(group: FieldGroup, name: "largest" | "wait"): boolean {
-  const value = group.optionalNumber(name);
-  if (value === undefined || value === 0) return false;
-  if (value === 1) return true;
-  throw new ProtocolError(`${name}: expected 0 or 1, got ${value}`);
 }
 
 function payload(group: FieldGroup) {

@@ -15,6 +15,7 @@ import {
   optionalField,
   readAlgorithm,
   readBox,
+  readFlag,
   readLandmarks,
   readModel,
 } from "./_containers.ts";
@@ -26,6 +27,8 @@ import type { Field } from "./field.ts";
 import { type Frame, HEADER_BYTES, parseFrame, RESPONSE_BIT, writeHeader } from "./frame.ts";
 import { type CodecOptions, resolveLimits } from "./limits.ts";
 import {
+  type ExportedFace,
+  type FaceInfo,
   type IdentifiedFace,
   type ImageReport,
   type Op,
@@ -53,7 +56,30 @@ const OK_SPECS: { readonly [K in Op]: GroupSpec } = {
   list: { status: "one", person: "many" },
   forget: { status: "one", name: "one", removedFaces: "one", model: "many" },
   stats: { status: "one", version: "one", peopleCount: "one", faceCount: "one", model: "many" },
+  verify: {
+    status: "one",
+    algorithm: "one",
+    faceCount: "many",
+    name: "optional",
+    same: "optional",
+    distance: "optional",
+    threshold: "optional",
+  },
+  rename: { status: "one", name: "one", newName: "one" },
+  faces: { status: "one", name: "one", faceCount: "one", storedFace: "many" },
+  forgetFace: { status: "one", name: "one", faceId: "one", personFaces: "one", model: "many" },
+  export: { status: "one", name: "one", faceCount: "one", storedFace: "many" },
 };
+
+/** A STORED_FACE in a faces reply (no image) and in an export reply (DATA, a PNG, required). */
+const FACE_INFO_SPEC: GroupSpec = {
+  faceId: "one",
+  createdAt: "one",
+  filename: "optional",
+  score: "optional",
+  aligned: "one",
+};
+const EXPORTED_FACE_SPEC: GroupSpec = { ...FACE_INFO_SPEC, data: "one" };
 
 const REPORT_SPEC: GroupSpec = {
   index: "one",
@@ -153,6 +179,41 @@ export function encodeResponse(response: Response, options?: CodecOptions): Uint
           field("version", response.version),
           field("peopleCount", response.people),
           field("faceCount", response.faces),
+          ...response.models.map(modelField),
+        );
+        break;
+      case "verify": {
+        const { same, distance, threshold } = response;
+        const compared = [same, distance, threshold].filter((v) => v !== undefined).length;
+        if (compared !== 0 && compared !== 3) {
+          throw new TypeError("verify reply: same, distance and threshold go together");
+        }
+        fields.push(
+          algorithmField(response.algorithm),
+          ...response.faces.map((n) => field("faceCount", n)),
+          ...optionalField("name", response.name),
+          ...optionalField("same", same === undefined ? undefined : same ? 1 : 0),
+          ...optionalField("distance", distance === undefined ? undefined : wireDistance(distance)),
+          ...optionalField("threshold", threshold),
+        );
+        break;
+      }
+      case "rename":
+        fields.push(field("name", response.name), field("newName", response.newName));
+        break;
+      case "faces":
+      case "export":
+        fields.push(
+          field("name", response.name),
+          field("faceCount", response.total),
+          ...response.faces.map(storedFaceField),
+        );
+        break;
+      case "forgetFace":
+        fields.push(
+          field("name", response.name),
+          field("faceId", response.faceId),
+          field("personFaces", response.personFaces),
           ...response.models.map(modelField),
         );
         break;
@@ -265,7 +326,82 @@ function decodeBody(opId: number, body: Uint8Array, options?: CodecOptions): Res
         faces: group.number("faceCount"),
         models: group.groups("model", MODEL_SPEC).map(readModel),
       };
+    case "verify": {
+      const compared = ["same", "distance", "threshold"] as const;
+      const present = compared.filter((name) => group.has(name)).length;
+      if (present !== 0 && present !== 3) {
+        throw new ProtocolError(
+          `verify response: same, distance and threshold come together, got ${present} of 3`,
+        );
+      }
+      const name = group.optionalString("name");
+      return {
+        op,
+        status,
+        algorithm: readAlgorithm(group),
+        faces: group.numbers("faceCount"),
+        ...(name === undefined ? {} : { name }),
+        ...(present === 0 ? {} : {
+          same: readFlag(group, "same"),
+          distance: group.number("distance"),
+          threshold: group.number("threshold"),
+        }),
+      };
+    }
+    case "rename":
+      return { op, status, name: group.string("name"), newName: group.string("newName") };
+    case "faces":
+      return {
+        op,
+        status,
+        name: group.string("name"),
+        total: group.number("faceCount"),
+        faces: group.groups("storedFace", FACE_INFO_SPEC).map(readFaceInfo),
+      };
+    case "export":
+      return {
+        op,
+        status,
+        name: group.string("name"),
+        total: group.number("faceCount"),
+        faces: group.groups("storedFace", EXPORTED_FACE_SPEC).map((face) => ({
+          ...readFaceInfo(face),
+          png: face.bytes("data"),
+        })),
+      };
+    case "forgetFace":
+      return {
+        op,
+        status,
+        name: group.string("name"),
+        faceId: group.number("faceId"),
+        personFaces: group.number("personFaces"),
+        models: group.groups("model", MODEL_SPEC).map(readModel),
+      };
   }
+}
+
+function storedFaceField(face: FaceInfo | ExportedFace): Field {
+  return field("storedFace", [
+    field("faceId", face.id),
+    field("createdAt", face.createdAt),
+    ...optionalField("filename", face.filename),
+    ...optionalField("score", face.score),
+    field("aligned", face.aligned ? 1 : 0),
+    ...optionalField("data", "png" in face ? face.png : undefined),
+  ]);
+}
+
+function readFaceInfo(group: FieldGroup): FaceInfo {
+  const filename = group.optionalString("filename");
+  const score = group.optionalNumber("score");
+  return {
+    id: group.number("faceId"),
+    createdAt: group.number("createdAt"),
+    ...(filename === undefined ? {} : { filename }),
+    ...(score === undefined ? {} : { score }),
+    aligned: readFlag(group, "aligned"),
+  };
 }
 
 function reportField(report: ImageReport): Field {

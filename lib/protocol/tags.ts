@@ -42,6 +42,11 @@ export const TAGS = {
   landmarks: 0x001a,
   largest: 0x001b,
   wait: 0x001c,
+  faceId: 0x001d,
+  createdAt: 0x001e,
+  newName: 0x001f,
+  same: 0x0020,
+  aligned: 0x0021,
   image: 0x8001,
   face: 0x8002,
   box: 0x8003,
@@ -51,6 +56,7 @@ export const TAGS = {
   candidate: 0x8007,
   person: 0x8008,
   chip: 0x8009,
+  storedFace: 0x800a,
 } as const;
 /** A tag name. */
 export type TagName = keyof typeof TAGS;
@@ -85,6 +91,11 @@ export const TAG_TYPES: { readonly [K in TagName]: ValueType } = {
   landmarks: "bytes",
   largest: "u8",
   wait: "u8",
+  faceId: "u32",
+  createdAt: "f64",
+  newName: "string",
+  same: "u8",
+  aligned: "u8",
   image: "container",
   face: "container",
   box: "container",
@@ -94,6 +105,7 @@ export const TAG_TYPES: { readonly [K in TagName]: ValueType } = {
   candidate: "container",
   person: "container",
   chip: "container",
+  storedFace: "container",
 };
 
 /** What the table says about one tag number. */

@@ -9,6 +9,7 @@ import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   ClientEnrollRequest,
   ClientIdentifyRequest,
+  ClientVerifyRequest,
   EnrollResponse,
   IdentifyResponse,
   ImageReport,
@@ -39,6 +40,14 @@ export interface DetectorServiceOptions {
 }
 
 const WORKER_URL = new URL("./detect_worker.ts", import.meta.url);
+
+/** The ops sent on a connection of their own, never resent. */
+const CHANGES_GALLERY: ReadonlySet<Request["op"]> = new Set([
+  "enroll",
+  "forget",
+  "rename",
+  "forgetFace",
+]);
 
 /** See the module documentation. Supports `await using`. */
 export class DetectorService implements AsyncDisposable {
@@ -102,7 +111,16 @@ export class DetectorService implements AsyncDisposable {
         return await this.#enroll(hop);
       case "identify":
         return await this.#identify(hop);
+      case "verify":
+        return await this.#verify(hop);
+      case "rename":
+        normalizeName(hop.name);
+        normalizeName(hop.newName);
+        return await this.#forward(hop);
       case "forget":
+      case "faces":
+      case "forgetFace":
+      case "export":
         normalizeName(hop.name);
         return await this.#forward(hop);
       default:
@@ -126,11 +144,14 @@ export class DetectorService implements AsyncDisposable {
 
   #send(request: RecognizerRequest): Promise<Response> {
     const { limits } = this.#options;
-    const call = { ...request, token: this.#options.recognizerToken };
+    // The client's own token goes on, so that the recognizer checks its role too; the
+    // detector's token stands in for a client that sent none.
+    const call = { ...request, token: request.token ?? this.#options.recognizerToken };
     const options = { maxFrameBytes: limits.maxFrameBytes, peerName: "recognizer" };
-    // Enroll and forget change the gallery and reply once the models have retrained: their
-    // own connection, no retry, the long timeout. The others are safe to repeat.
-    if (request.op === "enroll" || request.op === "forget") {
+    // The ops that change the gallery (enroll, forget, forgetFace wait for the models to
+    // retrain): their own connection, no retry, the long timeout. The others only read and
+    // are safe to repeat (docs/PROTOCOL.md §9.1).
+    if (CHANGES_GALLERY.has(request.op)) {
       return callService(this.#options.recognizer, call, {
         ...options,
         timeoutMs: limits.upstreamTimeoutMs,
@@ -219,6 +240,7 @@ export class DetectorService implements AsyncDisposable {
     }
     const reply = await this.#forward({
       op: "enroll",
+      token: request.token,
       name,
       faces,
       ...(request.wait ? { wait: true } : {}),
@@ -264,12 +286,49 @@ export class DetectorService implements AsyncDisposable {
     const faces: WireFace[] = analysis.crops.map((_, i) => wireFace(analysis, i, 0));
     const reply = await this.#forward({
       op: "identify",
+      token: request.token,
       algorithm: request.algorithm,
       threshold: request.threshold,
       faces,
     });
     if (reply.status !== "ok" || reply.op !== "identify") return reply;
     return { ...reply, imageWidth: analysis.width, imageHeight: analysis.height };
+  }
+
+  /**
+   * Verify: the largest face of each photo (two photos, or one and a name) goes on to the
+   * recognizer. A photo without a face is answered here, without comparing: its count in
+   * `faces` is 0.
+   */
+  async #verify(request: ClientVerifyRequest): Promise<Response> {
+    const { images, name } = request;
+    const expected = name === undefined ? 2 : 1;
+    if (images.length !== expected) {
+      throw new ServiceError(
+        "badRequest",
+        `verify: expected ${
+          name === undefined ? "2 images, or 1 image and a name" : "exactly 1 image with a name"
+        }, got ${images.length}`,
+      );
+    }
+    if (name !== undefined) normalizeName(name);
+    const analyses = await Promise.all(
+      images.map((image) => this.#analyze(image.data, 1, request.algorithm === "dnn")),
+    );
+    const counts = analyses.map((a) => a.faces.length);
+    if (counts.includes(0)) {
+      return { op: "verify", status: "ok", algorithm: request.algorithm, faces: counts };
+    }
+    const reply = await this.#forward({
+      op: "verify",
+      token: request.token,
+      algorithm: request.algorithm,
+      ...(request.threshold === undefined ? {} : { threshold: request.threshold }),
+      ...(name === undefined ? {} : { name }),
+      faces: analyses.map((analysis, i) => wireFace(analysis, 0, i, images[i]!.filename)),
+    });
+    if (reply.status !== "ok" || reply.op !== "verify") return reply;
+    return { ...reply, faces: counts };
   }
 
   /** Stops the workers and closes idle recognizer connections. Safe to call twice. */

@@ -143,6 +143,16 @@ export class DnnModel {
     return vectors.map((v) => this.#recognizer.predictDescriptor(v, limit));
   }
 
+  /**
+   * The distance from a descriptor to the nearest stored face of person `label`, or
+   * undefined when the index holds none of theirs. `people` bounds the search (one
+   * candidate per person): the number of people enrolled.
+   */
+  distanceTo(vector: Float32Array, label: number, people: number): number | undefined {
+    return this.#recognizer.predictDescriptor(vector, Math.max(1, people))
+      .find((c) => c.label === label)?.distance;
+  }
+
   /** Faces the index holds. */
   get size(): number {
     return this.#recognizer.sampleCount;

@@ -81,7 +81,7 @@ export function statusOf(error: unknown): Exclude<Status, "ok"> {
   if (error instanceof GalleryError) {
     return error.code === "not_found"
       ? "notFound"
-      : error.code === "invalid_name"
+      : error.code === "invalid_name" || error.code === "exists"
       ? "badRequest"
       : "internal";
   }

@@ -31,10 +31,11 @@ export function clientRequest(request: Request): ClientRequest {
       refuseFaces(request.op, faces);
       return { ...rest, images: images ?? [] };
     }
-    case "identify": {
+    case "identify":
+    case "verify": {
       const { faces, images, ...rest } = request;
       refuseFaces(request.op, faces);
-      return { ...rest, images: images ?? [] };
+      return { ...rest, images: images ?? [] } as ClientRequest;
     }
     default:
       return request;
@@ -63,17 +64,18 @@ export function recognizerRequest(request: Request): RecognizerRequest {
       refuseImages(request.op, images);
       return { ...rest, faces: faces ?? [] };
     }
-    case "identify": {
+    case "identify":
+    case "verify": {
       const { faces, images, ...rest } = request;
       refuseImages(request.op, images);
-      return { ...rest, faces: faces ?? [] };
+      return { ...rest, faces: faces ?? [] } as RecognizerRequest;
     }
     default:
       return request;
   }
 }
 
-function refuseFaces(op: "enroll" | "identify", faces: readonly unknown[] | undefined): void {
+function refuseFaces(op: Request["op"], faces: readonly unknown[] | undefined): void {
   if (faces) {
     throw new ServiceError(
       "badRequest",
@@ -82,7 +84,7 @@ function refuseFaces(op: "enroll" | "identify", faces: readonly unknown[] | unde
   }
 }
 
-function refuseImages(op: "enroll" | "identify", images: readonly unknown[] | undefined): void {
+function refuseImages(op: Request["op"], images: readonly unknown[] | undefined): void {
   if (images) {
     throw new ServiceError(
       "badRequest",

@@ -92,6 +92,11 @@ export type RecognitionJob =
   | { type: "adopt"; algorithm: Algorithm; model: SharedModel }
   | { type: "drop"; algorithm: Algorithm }
   | { type: "predict"; algorithm: Algorithm; faces: FaceJob[]; limit: number }
+  /**
+   * The distance between two faces under an algorithm that needs no gallery to compare
+   * them (LBPH: the chi-square between their histograms), for verify.
+   */
+  | { type: "compare"; algorithm: "lbph"; faces: [FaceJob, FaceJob] }
   /** Loads the descriptor network now (it loads on first use otherwise): a warm start. */
   | { type: "loadDescriptor" }
   /** Descriptors of aligned chips; with `png`, the chips compressed for storage too. */
@@ -122,6 +127,8 @@ export interface RecognitionResults {
   drop: true;
   /** Ranked candidates per face. */
   predict: Candidate[][];
+  /** The distance between the two faces. */
+  compare: number;
   loadDescriptor: true;
   embed: Embedded;
   embedPng: Embedded;
@@ -277,6 +284,14 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
     drop: (job) => {
       models.delete(job.algorithm);
       return true;
+    },
+    compare: (job) => {
+      // A one-face model: its only candidate's distance is the distance between the two.
+      const model = createRecognizer(job.algorithm);
+      model.train([image(job.faces[0])], [0]);
+      const [candidate] = model.predict(image(job.faces[1]), 1);
+      if (!candidate) throw new Error("compare: the one-face model gave no candidate");
+      return candidate.distance;
     },
     predict: (job) => {
       const model = models.get(job.algorithm);

@@ -8,12 +8,18 @@ import { DirLock, Gallery, normalizeName } from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollResponse,
+  ExportedFace,
+  ExportResponse,
+  FaceInfo,
+  FacesResponse,
+  ForgetFaceResponse,
   ForgetResponse,
   IdentifiedFace,
   IdentifyResponse,
   ImageReport,
   RecognizerEnrollRequest,
   RecognizerIdentifyRequest,
+  RecognizerVerifyRequest,
   Request,
   Response,
   WireFace,
@@ -29,6 +35,9 @@ import { ModelManager } from "./model_manager.ts";
 import type { ClassicAlgorithm } from "../core/algorithms.ts";
 import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
+import { verifyFaces } from "./verify.ts";
+import { encodeGrayPng } from "../imaging/encode.ts";
+import type { FaceRecord } from "../gallery/mod.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link RecognizerService.start}. */
@@ -42,6 +51,14 @@ export interface RecognizerServiceOptions {
 }
 
 const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
+
+/**
+ * Most faces a faces or export reply lists: a body holds at most 1,024 fields
+ * (docs/PROTOCOL.md §7), and the reply's TOTAL says how many there are in all.
+ */
+export const MAX_LISTED_FACES = 1000;
+/** Most PNG bytes an export reply carries, well under the 64 MiB frame cap. */
+export const MAX_EXPORT_BYTES = 32 * 2 ** 20;
 
 /** See the module documentation. Supports `await using`. */
 export class RecognizerService implements AsyncDisposable {
@@ -114,6 +131,24 @@ export class RecognizerService implements AsyncDisposable {
         return { op: "list", status: "ok", people: this.#gallery.listPeople() };
       case "forget":
         return await this.#forget(hop.name);
+      case "verify":
+        this.#checkFaces(hop);
+        return await verifyFaces({
+          gallery: this.#gallery,
+          dnn: this.#dnn,
+          models: this.#models,
+          predictors: this.#pools[2]!,
+        }, hop);
+      case "rename": {
+        const renamed = this.#gallery.rename(hop.name, hop.newName);
+        return { op: "rename", status: "ok", name: renamed.oldName, newName: renamed.name };
+      }
+      case "faces":
+        return this.#faces(hop.name);
+      case "forgetFace":
+        return await this.#forgetFace(hop.name, hop.faceId);
+      case "export":
+        return this.#export(hop.name);
       case "stats": {
         const counts = this.#gallery.counts();
         return {
@@ -133,7 +168,9 @@ export class RecognizerService implements AsyncDisposable {
     return [this.#dnn.state(), ...this.#models.states()];
   }
 
-  #checkFaces(request: RecognizerEnrollRequest | RecognizerIdentifyRequest): WireFace[] {
+  #checkFaces(
+    request: RecognizerEnrollRequest | RecognizerIdentifyRequest | RecognizerVerifyRequest,
+  ): WireFace[] {
     const { op, faces } = request;
     if (faces.length > this.#limits.maxImagesPerRequest * this.#limits.maxFacesPerImage) {
       throw new ServiceError("tooLarge", `${op}: too many faces (${faces.length})`);
@@ -298,6 +335,46 @@ export class RecognizerService implements AsyncDisposable {
     };
   }
 
+  #faces(name: string): FacesResponse {
+    const listed = this.#gallery.personFaces(name);
+    return {
+      op: "faces",
+      status: "ok",
+      name: listed.name,
+      total: listed.faces.length,
+      faces: listed.faces.slice(0, MAX_LISTED_FACES).map(faceInfo),
+    };
+  }
+
+  async #forgetFace(name: string, faceId: number): Promise<ForgetFaceResponse> {
+    const removed = this.#gallery.forgetFace(name, faceId);
+    this.#dnn.facesRemoved([removed.faceId]);
+    // As a forget: the reply comes once every model has dropped the face.
+    await this.#models.trained(removed.generation);
+    return {
+      op: "forgetFace",
+      status: "ok",
+      name: removed.name,
+      faceId: removed.faceId,
+      personFaces: removed.personFaces,
+      models: this.#states(),
+    };
+  }
+
+  #export(name: string): ExportResponse {
+    const listed = this.#gallery.faceImages(name);
+    const faces: ExportedFace[] = [];
+    let bytes = 0;
+    for (const image of listed.faces.slice(0, MAX_LISTED_FACES)) {
+      const png = image.chipPng ??
+        encodeGrayPng({ width: image.width, height: image.height, data: image.pixels });
+      if (bytes + png.length > MAX_EXPORT_BYTES) break;
+      bytes += png.length;
+      faces.push({ ...faceInfo(image), png });
+    }
+    return { op: "export", status: "ok", name: listed.name, total: listed.faces.length, faces };
+  }
+
   /** Finishes training in progress, stops the workers and closes the gallery. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -311,4 +388,15 @@ export class RecognizerService implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** A gallery face record as the wire lists it. */
+function faceInfo(record: FaceRecord): FaceInfo {
+  return {
+    id: record.id,
+    createdAt: record.createdAt,
+    ...(record.source === null ? {} : { filename: record.source }),
+    ...(record.score === null ? {} : { score: record.score }),
+    aligned: record.aligned,
+  };
 }

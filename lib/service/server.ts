@@ -5,7 +5,8 @@
  * - Frames are bounded before allocation, and a frame must complete within a timeout of
  *   its first byte; an idle connection is closed after another timeout, so slow or silent
  *   peers never hold resources for long.
- * - A shared token, when configured, is checked in constant time on every request.
+ * - Keys, when configured (`--token`, `--tokens`), are checked in constant time on every
+ *   request, and the op against the key's role (roles.ts).
  * - `close()` stops accepting, lets in-flight requests finish and be answered, then closes
  *   every connection (the SIGTERM path).
  * - Bytes that break the framing are answered, when the socket still takes bytes, before
@@ -37,14 +38,16 @@ import {
   type ServerListener,
 } from "../transport/mod.ts";
 import type { Logger } from "./log.ts";
-import { tokenChecker } from "./token.ts";
+import { type Authorizer, authorizer, type RoleToken, serverKeys } from "./roles.ts";
 import type { ServiceLimits } from "./limits.ts";
 import { errorResponse } from "./errors.ts";
 
 /** Options of {@link Server.serve}: what every connection is held to. */
 export interface ServeOptions {
-  /** Shared secret every request must carry; unset or empty: none is asked for. */
+  /** Shared secret every request must carry, as an admin key; unset or empty: none. */
   token?: string;
+  /** Keys with roles (`--tokens FILE`), besides `token`; with neither, none is asked for. */
+  keys?: readonly RoleToken[];
   limits: ServiceLimits;
   log: Logger;
 }
@@ -62,7 +65,7 @@ export class Server implements AsyncDisposable {
   readonly #handler: Handler;
   readonly #connections = new Set<ServerConnection>();
   readonly #busy = new Set<Promise<unknown>>();
-  readonly #checkToken: (given: string | undefined) => boolean;
+  readonly #authorize: Authorizer;
   #closing: Promise<void> | undefined;
   #acceptLoop: Promise<void>;
 
@@ -70,7 +73,7 @@ export class Server implements AsyncDisposable {
     this.#listener = listener;
     this.#options = options;
     this.#handler = handler;
-    this.#checkToken = tokenChecker(options.token);
+    this.#authorize = authorizer(serverKeys(options.token, options.keys));
     this.#acceptLoop = this.#accept();
   }
 
@@ -171,12 +174,19 @@ export class Server implements AsyncDisposable {
           : errorResponse(frame.kind & ~RESPONSE_BIT, error),
       );
     }
-    if (!this.#checkToken(request.token)) {
-      log.warn("unauthorized request refused", { peer, op: request.op });
+    const auth = this.#authorize(request.token, request.op);
+    if (!auth.allowed) {
+      // The role says which key was used; the token itself is never logged.
+      log.warn("unauthorized request refused", {
+        peer,
+        op: request.op,
+        ...(auth.role === undefined ? {} : { role: auth.role }),
+        reason: auth.message,
+      });
       const refused: ErrorResponse = {
         op: request.op,
         status: "unauthorized",
-        message: "missing or wrong token",
+        message: auth.message,
       };
       return encodeResponse(refused);
     }

@@ -9,6 +9,7 @@ import {
   FrameReader,
   HEADER_BYTES,
   type ModelState,
+  OPS,
   ProtocolError,
   readFrames,
   type Request,
@@ -98,8 +99,11 @@ const ok = fc.constant("ok" as const);
 const errorStatus = fc.constantFrom(
   ...(Object.keys(STATUS) as Status[]).filter((status) => status !== "ok"),
 ) as fc.Arbitrary<Exclude<Status, "ok">>;
-const knownOp = fc.constantFrom("enroll", "identify", "list", "forget", "stats" as const);
-const rawOp = fc.oneof(fc.constant(0), fc.integer({ min: 6, max: 0x7f }));
+const knownOp = fc.constantFrom(...(Object.keys(OPS) as (keyof typeof OPS)[]));
+const rawOp = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: Math.max(...Object.values(OPS)) + 1, max: 0x7f }),
+);
 
 const response: fc.Arbitrary<Response> = fc.oneof(
   fc.record({

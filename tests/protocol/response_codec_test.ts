@@ -83,11 +83,11 @@ Deno.test("decodeResponse() maps an absent name in a match to null", () => {
 });
 
 Deno.test("decodeResponse() keeps the raw op id of an error for an unknown op", () => {
-  const frame = rawFrame(0x80 | 9, tlv(TAGS.status, u8(2)), tlv(TAGS.message, utf8("op 9?")));
+  const frame = rawFrame(0x80 | 11, tlv(TAGS.status, u8(2)), tlv(TAGS.message, utf8("op 11?")));
   assert.deepEqual(decodeResponse(frame), {
-    op: 9,
+    op: 11,
     status: "unknownOperation",
-    message: "op 9?",
+    message: "op 11?",
   });
 });
 
@@ -98,11 +98,11 @@ Deno.test("decodeResponse() names a known op given as a number in an error", () 
 
 Deno.test("decodeResponse() rejects a success response for an unknown op", () => {
   const error = assertProtocolError(
-    () => decodeResponse(rawFrame(0x80 | 6, ok)),
+    () => decodeResponse(rawFrame(0x80 | 11, ok)),
     "unknownOperation",
-    /unknown operation id 6 in a success response/,
+    /unknown operation id 11 in a success response/,
   );
-  assert.equal(error.op, 6);
+  assert.equal(error.op, 11);
 });
 
 Deno.test("decodeResponse() rejects a request frame", () => {

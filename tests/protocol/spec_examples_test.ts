@@ -54,7 +54,7 @@ Deno.test("docs/PROTOCOL.md's list response example is what encodeResponse() wri
   assert.deepEqual(decodeResponse(bytes), response);
 });
 
-Deno.test("docs/PROTOCOL.md's error response example is what a server sends for op 9", async () => {
+Deno.test("docs/PROTOCOL.md's error response example is what a server sends for op 11", async () => {
   // From the server itself, so that the page follows the code's wording and op ids.
   const listener = new MemoryListener();
   await using _ = Server.serve(listener, {
@@ -62,16 +62,16 @@ Deno.test("docs/PROTOCOL.md's error response example is what a server sends for 
     log: createLogger("test", "silent"),
   }, () => Promise.reject(new Error("not reached")));
   const client = listener.connect();
-  await client.write(encodeRequest({ op: "list" }).with(3, 9));
+  await client.write(encodeRequest({ op: "list" }).with(3, 11));
   const { frames } = await readReplies(client);
   client.close();
   const sent = encodeResponse(decodeResponse(frames[0]!));
   const bytes = example("error-response");
   assert.deepEqual(bytes, sent);
   assert.deepEqual(decodeResponse(bytes), {
-    op: 9,
+    op: 11,
     status: "unknownOperation",
-    message: `unknown operation id 9, expected ${OP_ID_RANGE}`,
+    message: `unknown operation id 11, expected ${OP_ID_RANGE}`,
   });
   // The prose around the example states its sizes and text (wherever the lines wrap).
   const section = SPEC.slice(SPEC.indexOf("### 10.3"), SPEC.indexOf("<!-- example: error-response"))

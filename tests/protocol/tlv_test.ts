@@ -120,7 +120,7 @@ Deno.test("decodeFields() rejects a truncated field header", () => {
 });
 
 Deno.test("decodeFields() rejects an unknown tag, with or without the container bit", () => {
-  for (const tag of [0x0000, 0x001d, 0x8000, 0x800a, 0xffff]) {
+  for (const tag of [0x0000, 0x0022, 0x8000, 0x800b, 0xffff]) {
     assertProtocolError(
       () => decodeFields(tlv(tag)),
       "badRequest",
