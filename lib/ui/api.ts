@@ -1,13 +1,17 @@
 /**
  * The web page's JSON API: each route reads the page's request, makes one TLV call to the
- * detector, and answers JSON. Routes and shapes: docs/UI.md.
+ * detector (two for a person's faces with their images), and answers JSON. Routes and
+ * shapes: docs/UI.md.
  * @module
  */
-import { ALGORITHMS, DEFAULT_ALGORITHM, isAlgorithm } from "../core/algorithms.ts";
+import { ALGORITHMS, DEFAULT_ALGORITHM } from "../core/algorithms.ts";
 import type { DetectorLink } from "./detector_link.ts";
 import { HttpError } from "./http_error.ts";
+import { managementRoute } from "./manage_routes.ts";
 import { readBody } from "./read_body.ts";
 import { identifyJson, imageJson, modelJson } from "./to_json.ts";
+import { algorithmParam, filenameOf, nameParam, segment, thresholdParam } from "./_params.ts";
+import { readVerifyForm } from "./verify_form.ts";
 
 /** What the API needs. */
 export interface ApiOptions {
@@ -20,11 +24,9 @@ export interface ApiOptions {
 /** Answers one API request (the path starts with `/api/`). */
 export type ApiHandler = (request: Request, url: URL) => Promise<Response>;
 
-/** The longest name the page sends on (the protocol caps names itself). */
-const MAX_NAME = 200;
-
 /** The API's request handler. */
 export function apiHandler({ link, maxUploadBytes }: ApiOptions): ApiHandler {
+  const manage = managementRoute(link);
   return async (request, url) => {
     const route = `${request.method} ${url.pathname}`;
     const person = /^\/api\/people\/([^/]+)$/.exec(url.pathname);
@@ -53,17 +55,10 @@ export function apiHandler({ link, maxUploadBytes }: ApiOptions): ApiHandler {
       });
     }
     if (route === "POST /api/identify") {
-      const algorithm = url.searchParams.get("algorithm") ?? DEFAULT_ALGORITHM;
-      if (!isAlgorithm(algorithm)) {
-        throw new HttpError(
-          400,
-          "badRequest",
-          `algorithm: expected one of ${ALGORITHMS.join(", ")}, got ${JSON.stringify(algorithm)}`,
-        );
-      }
+      const algorithm = algorithmParam(url.searchParams.get("algorithm"));
       const threshold = thresholdParam(url.searchParams.get("threshold"));
-      const data = await readBody(request, maxUploadBytes);
       const filename = filenameOf(request);
+      const data = await readBody(request, maxUploadBytes);
       const reply = await link.call({
         op: "identify",
         algorithm,
@@ -72,8 +67,29 @@ export function apiHandler({ link, maxUploadBytes }: ApiOptions): ApiHandler {
       });
       return Response.json(identifyJson(reply));
     }
+    if (route === "POST /api/verify") {
+      const algorithm = algorithmParam(url.searchParams.get("algorithm"));
+      const threshold = thresholdParam(url.searchParams.get("threshold"));
+      const images = await readVerifyForm(request, maxUploadBytes);
+      const reply = await link.call({
+        op: "verify",
+        algorithm,
+        ...(threshold === undefined ? {} : { threshold }),
+        images,
+      });
+      return Response.json({
+        same: reply.same ?? null,
+        distance: reply.distance ?? null,
+        threshold: reply.threshold ?? null,
+        algorithm: reply.algorithm,
+        images: images.map((image, i) => ({
+          filename: image.filename ?? null,
+          faces: reply.faces[i] ?? 0,
+        })),
+      });
+    }
     if (person && request.method === "DELETE") {
-      const name = nameParam(decodeURIComponent(person[1]!), "person");
+      const name = nameParam(segment(person[1]!, "person"), "person");
       const reply = await link.call({ op: "forget", name });
       return Response.json({
         name: reply.name,
@@ -81,7 +97,11 @@ export function apiHandler({ link, maxUploadBytes }: ApiOptions): ApiHandler {
         models: reply.models.map(modelJson),
       });
     }
-    const known = /^\/api\/(status|people|enroll|identify|people\/[^/]+)$/.test(url.pathname);
+    const managed = await manage(request, url);
+    if (managed) return managed;
+    const known = /^\/api\/(status|people|enroll|identify|verify|people\/[^/]+)$/.test(
+      url.pathname,
+    );
     if (known) {
       throw new HttpError(405, "methodNotAllowed", `${request.method} is not allowed here`);
     }
@@ -101,41 +121,4 @@ async function status(link: DetectorLink, maxUploadBytes: number) {
     default_algorithm: DEFAULT_ALGORITHM,
     max_upload_bytes: maxUploadBytes,
   };
-}
-
-function nameParam(value: string | null, what: string): string {
-  const name = value?.trim() ?? "";
-  if (name === "") throw new HttpError(400, "badRequest", `${what}: expected a name, got none`);
-  if (name.length > MAX_NAME) {
-    throw new HttpError(
-      400,
-      "badRequest",
-      `${what}: expected at most ${MAX_NAME} characters, got ${name.length}`,
-    );
-  }
-  return name;
-}
-
-function thresholdParam(value: string | null): number | undefined {
-  if (value === null || value === "") return undefined;
-  const threshold = Number(value);
-  if (!Number.isFinite(threshold) || threshold < 0) {
-    throw new HttpError(
-      400,
-      "badRequest",
-      `threshold: expected a distance of 0 or more, got ${JSON.stringify(value)}`,
-    );
-  }
-  return threshold;
-}
-
-/** The file's name the page sent (URI-encoded, since headers are Latin-1), if any. */
-function filenameOf(request: Request): string | undefined {
-  const raw = request.headers.get("x-filename");
-  if (!raw) return undefined;
-  try {
-    return decodeURIComponent(raw).slice(0, 255);
-  } catch {
-    return undefined;
-  }
 }

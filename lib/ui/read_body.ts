@@ -22,7 +22,10 @@ const size = (bytes: number) =>
  * await assert.rejects(readBody(new Request("http://x/", { method: "POST", body: "abc" }), 2));
  * ```
  */
-export async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readBody(
+  request: Request,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const tooLarge = (got: string) =>
     new HttpError(413, "tooLarge", `uploads are capped at ${size(maxBytes)}, got ${got}`);
   const declared = Number(request.headers.get("content-length") ?? NaN);

@@ -93,6 +93,8 @@ function answer(request: WireRequest): WireResponse {
           candidates: [{ name: "Ada", distance: 0.3 }],
         }],
       };
+    default:
+      return { op: request.op, status: "unknownOperation", message: `no ${request.op} here` };
   }
 }
 

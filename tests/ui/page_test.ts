@@ -2,7 +2,8 @@
 /**
  * The web page in a real browser (chromium through puppeteer-core), on the real services:
  * enroll by file upload, identify with boxes checked against the API's JSON, the
- * threshold, the annotated download, forget with its confirmation, status, and readable
+ * threshold, the annotated download, verify, rename, thumbnails and removing one face,
+ * forget with its confirmation, status, and readable
  * errors for a bad file and for services that are down. It runs on the fixtures shipped in
  * the repository; without chromium it is skipped with one notice.
  */
@@ -51,7 +52,7 @@ async function choose(page: Page, selector: string, ...paths: string[]): Promise
 }
 
 Deno.test({
-  name: "the web page enrolls, identifies, forgets and reports errors in a real browser",
+  name: "the web page enrolls, identifies, verifies, renames, forgets and shows errors in chromium",
   ignore: !CHROMIUM,
   sanitizeOps: false,
   sanitizeResources: false,
@@ -209,6 +210,70 @@ Deno.test({
       assert.deepEqual([view.getUint32(16), view.getUint32(20)], [420, 230]);
     });
 
+    await t.step("verify shows two photos side by side with the verdict and distance", async () => {
+      await open(page, base, "verify");
+      const compare = async (a: string, b: string) => {
+        await choose(page, "#verify-file-a", a);
+        await choose(page, "#verify-file-b", b);
+        await page.click("#verify-submit");
+        await page.waitForSelector("#verify-result:not([hidden])");
+        await settled(page);
+        return await page.$eval("#verify-result", (e) => ({
+          same: (e as HTMLElement).dataset.same,
+          distance: Number((e as HTMLElement).dataset.distance),
+          text: e.textContent,
+        }));
+      };
+      const same = await compare(crop("amy", 4), crop("amy", 5));
+      assert.equal(same.same, "true", same.text ?? "");
+      assert.match(same.text ?? "", /Same person.*distance 0\.\d{3}/);
+      const different = await compare(crop("amy", 4), crop("sheldon", 4));
+      assert.equal(different.same, "false", different.text ?? "");
+      assert.match(different.text ?? "", /Different people/);
+      assert.ok(different.distance > same.distance);
+      const previews = await page.$$eval(
+        ".pair img.preview",
+        (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth),
+      );
+      assert.deepEqual(previews, [150, 150]);
+      assert.equal(await alertText(page, "verify"), null);
+    });
+
+    await t.step("rename, thumbnails and removing one face work from People", async () => {
+      await open(page, base, "people");
+      await page.waitForFunction(() =>
+        (document.querySelector('li[data-name="amy"] img.avatar') as HTMLImageElement | null)
+          ?.naturalWidth === 150
+      );
+      await page.click('li[data-name="sheldon"] .actions button:first-child');
+      await page.waitForSelector("#dialog[open]");
+      await page.$eval("#dialog-input", (e) => ((e as HTMLInputElement).value = ""));
+      await page.type("#dialog-input", "Sheldon Cooper");
+      await page.click("#dialog-ok");
+      await page.waitForSelector('li[data-name="Sheldon Cooper"]');
+      await settled(page);
+      assert.equal(await page.$('li[data-name="sheldon"]'), null);
+
+      await page.click('li[data-name="amy"] .actions button:nth-child(2)');
+      await page.waitForFunction(() =>
+        document.querySelectorAll('li[data-name="amy"] .thumb img').length === 3
+      );
+      const sources = await page.$$eval(
+        'li[data-name="amy"] .thumb img',
+        (imgs) => imgs.map((i) => (i as HTMLImageElement).src.slice(0, 22)),
+      );
+      assert.deepEqual(sources, Array(3).fill("data:image/png;base64,"));
+      await page.click('li[data-name="amy"] .thumb button');
+      await page.waitForSelector("#dialog[open]");
+      await page.click("#dialog-ok");
+      await page.waitForSelector('li[data-name="amy"][data-faces="2"]');
+      await page.waitForFunction(() =>
+        document.querySelectorAll('li[data-name="amy"] .thumb img').length === 2
+      );
+      await settled(page);
+      assert.equal(await alertText(page, "people"), null);
+    });
+
     await t.step("a file that is not an image shows a readable error", async () => {
       const bad = `${tmp}/notes.jpg`;
       Deno.writeTextFileSync(bad, "these are my notes, not a photo\n");
@@ -235,18 +300,18 @@ Deno.test({
 
     await t.step("forget asks for confirmation and then removes the person", async () => {
       await open(page, base, "people");
-      const forget = 'li[data-name="sheldon"] button.danger';
+      const forget = 'li[data-name="Sheldon Cooper"] button.danger';
       await page.click(forget);
       await page.waitForSelector("#dialog[open]");
-      assert.match(await page.$eval("#dialog-text", (e) => e.textContent ?? ""), /sheldon/);
+      assert.match(await page.$eval("#dialog-text", (e) => e.textContent ?? ""), /Sheldon Cooper/);
       await page.click('#dialog button[value="cancel"]');
       await page.waitForSelector("#dialog:not([open])");
       await settled(page);
-      assert.ok(await page.$('li[data-name="sheldon"]'));
+      assert.ok(await page.$('li[data-name="Sheldon Cooper"]'));
       await page.click(forget);
       await page.waitForSelector("#dialog[open]");
       await page.click("#dialog-ok");
-      await page.waitForFunction(() => !document.querySelector('li[data-name="sheldon"]'));
+      await page.waitForFunction(() => !document.querySelector('li[data-name="Sheldon Cooper"]'));
       await settled(page);
       const names = await page.$$eval(
         "#people-list li",
@@ -264,7 +329,7 @@ Deno.test({
       );
       assert.match(summary.version ?? "", /^\d+\.\d+\.\d+/);
       assert.equal(summary.people, "1");
-      assert.equal(summary.faces, "3");
+      assert.equal(summary.faces, "2");
       const models = await page.$$eval(
         "#status-models tbody tr",
         (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)),

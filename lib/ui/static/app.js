@@ -341,15 +341,29 @@ function initials(name) {
   return parts.slice(0, 2).map((p) => [...p][0]?.toUpperCase() ?? "").join("") || "?";
 }
 
+/** The people whose faces are shown, kept open across a refresh. */
+const openFaces = new Set();
+
 async function refreshPeople() {
   const { people } = await api("/api/people");
   const list = $("people-list");
   $("people-empty").hidden = people.length > 0;
   list.replaceChildren(
     ...people.map((/** @type {{ name: string, faces: number, thumbnail?: string }} */ p) => {
-      const avatar = p.thumbnail
-        ? el("img", { class: "avatar", src: p.thumbnail, alt: `${p.name}` })
-        : el("div", { class: "avatar", "aria-hidden": "true", text: initials(p.name) });
+      // The first stored face, or the initials when there is no image to show (a key
+      // without the admin role cannot export faces).
+      const fallback = el("div", {
+        class: "avatar",
+        "aria-hidden": "true",
+        text: initials(p.name),
+      });
+      const avatar = el("img", {
+        class: "avatar",
+        alt: "",
+        loading: "lazy",
+        src: `/api/people/${encodeURIComponent(p.name)}/thumbnail?faces=${p.faces}`,
+      });
+      avatar.addEventListener("error", () => avatar.replaceWith(fallback), { once: true });
       const rename = el("button", { type: "button", class: "secondary", text: "Rename" });
       const faces = el("button", { type: "button", class: "secondary", text: "Faces" });
       const forget = el("button", { type: "button", class: "danger", text: "Forget" });
@@ -360,6 +374,9 @@ async function refreshPeople() {
         "click",
         () => guarded("people", () => forgetPerson(p.name, p.faces)),
       );
+      if (openFaces.has(p.name)) {
+        guarded("people", () => showFaces(p.name, thumbs));
+      }
       return el("li", { class: "person", "data-name": p.name, "data-faces": String(p.faces) }, [
         avatar,
         el("div", {}, [
@@ -393,6 +410,7 @@ async function renamePerson(name) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ name: to.trim() }),
   });
+  openFaces.delete(name);
   await refreshPeople();
 }
 
@@ -402,29 +420,42 @@ async function renamePerson(name) {
  * @param {HTMLElement} into
  */
 async function showFaces(name, into) {
+  openFaces.add(name);
   const { faces } = await api(`/api/people/${encodeURIComponent(name)}/faces`);
   into.replaceChildren(
-    ...faces.map((/** @type {{ id: number, thumbnail: string | null }} */ face) => {
-      const remove = el("button", {
-        type: "button",
-        title: "remove this face",
-        "aria-label": `remove face ${face.id}`,
-        text: "×",
-      });
-      remove.addEventListener("click", () =>
-        guarded("people", async () => {
-          const answer = await ask(`Remove this face of ${name}?`, { ok: "Remove", danger: true });
-          if (answer === null) return;
-          await api(`/api/people/${encodeURIComponent(name)}/faces/${face.id}`, {
-            method: "DELETE",
-          });
-          await refreshPeople();
-        }));
-      const image = face.thumbnail
-        ? el("img", { src: face.thumbnail, alt: `face ${face.id} of ${name}` })
-        : el("div", { class: "avatar", text: `#${face.id}` });
-      return el("div", { class: "thumb", "data-face": String(face.id) }, [image, remove]);
-    }),
+    ...faces.map(
+      (
+        /** @type {{ id: number, thumbnail: string | null, filename: string | null, created_at: string }} */ face,
+      ) => {
+        const remove = el("button", {
+          type: "button",
+          title: "remove this face",
+          "aria-label": `remove face ${face.id}`,
+          text: "×",
+        });
+        remove.addEventListener("click", () =>
+          guarded("people", async () => {
+            const answer = await ask(`Remove this face of ${name}?`, {
+              ok: "Remove",
+              danger: true,
+            });
+            if (answer === null) return;
+            await api(`/api/people/${encodeURIComponent(name)}/faces/${face.id}`, {
+              method: "DELETE",
+            });
+            await refreshPeople();
+          }));
+        const image = face.thumbnail
+          ? el("img", { src: face.thumbnail, alt: `face ${face.id} of ${name}` })
+          : el("div", { class: "avatar", text: `#${face.id}` });
+        const when = new Date(face.created_at).toLocaleString();
+        return el("div", {
+          class: "thumb",
+          "data-face": String(face.id),
+          title: `${face.filename ?? "face"} #${face.id}, enrolled ${when}`,
+        }, [image, remove]);
+      },
+    ),
   );
 }
 
@@ -628,6 +659,15 @@ async function runVerify() {
   form.append("b", b, b.name);
   const reply = await api("/api/verify", { method: "POST", body: form });
   const result = $("verify-result");
+  if (reply.same === null) {
+    result.hidden = true;
+    const missing = reply.images
+      .map((/** @type {{ faces: number }} */ image, /** @type {number} */ i) =>
+        image.faces === 0 ? (i === 0 ? "the first photo" : "the second photo") : null
+      )
+      .filter(Boolean);
+    throw new Error(`No face found in ${missing.join(" or ")}: nothing to compare.`);
+  }
   result.className = `panel verdict ${reply.same ? "same" : "different"}`;
   result.dataset.same = String(reply.same);
   result.dataset.distance = String(reply.distance);
@@ -636,6 +676,17 @@ async function runVerify() {
     ` distance ${formatDistance(reply.distance)} (threshold ${
       formatDistance(reply.threshold)
     }, ${reply.algorithm})`,
+    ...reply.images
+      .map((/** @type {{ faces: number }} */ image, /** @type {number} */ i) =>
+        image.faces > 1
+          ? el("div", {
+            class: "muted",
+            text: `The ${i === 0 ? "first" : "second"} photo shows ${image.faces} faces; ` +
+              "its largest was compared.",
+          })
+          : null
+      )
+      .filter((/** @type {HTMLElement | null} */ e) => e !== null),
   );
   result.hidden = false;
 }
