@@ -342,6 +342,21 @@ Deno.test({
       assert.match(fisher[4] ?? "", /needs 2 people/);
     });
 
+    await t.step("every view fits a phone-width window and a 1280x800 one", async () => {
+      for (const width of [390, 1280]) {
+        await page.setViewport({ width, height: width === 390 ? 844 : 800 });
+        for (const view of ["people", "identify", "verify", "status"]) {
+          await open(page, base, view);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(overflow <= width, `${view} at ${width}px is ${overflow}px wide`);
+          assert.ok(
+            await page.$eval("nav", (n) => n.getBoundingClientRect().bottom < 200),
+            `${view} at ${width}px: the views' links are on screen`,
+          );
+        }
+      }
+    });
+
     await t.step("services that are down show a message, not a blank page", async () => {
       await system.stack.detector.stop();
       await page.click("#status-refresh");
