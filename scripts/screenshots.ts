@@ -10,7 +10,7 @@
 /// <reference lib="dom" />
 import type { Page } from "puppeteer-core";
 import { decodeImage, encodeRgbPng, rgbaToRgb } from "../lib/imaging/mod.ts";
-import { CHROMIUM, launchBrowser } from "../tests/_support/browser.ts";
+import { choose, CHROMIUM, launchBrowser, settled } from "../tests/_support/browser.ts";
 import { startUiStack } from "../tests/_support/ui_stack.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
@@ -24,16 +24,10 @@ if (!CHROMIUM) {
   Deno.exit(1);
 }
 
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.body.dataset.busy === "0", { timeout: 120_000 });
-  // Let lazy thumbnails and the photo finish drawing.
+/** Waits for the page's requests, then for its images (lazy thumbnails, the photo). */
+async function drawn(page: Page): Promise<void> {
+  await settled(page, 120_000);
   await page.waitForFunction(() => [...document.images].every((i) => i.complete));
-}
-
-async function choose(page: Page, selector: string, ...paths: string[]): Promise<void> {
-  const field = await page.$(selector);
-  if (!field) throw new Error(`no ${selector}`);
-  await (field as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...paths);
 }
 
 /**
@@ -56,7 +50,7 @@ function shrink(png: Uint8Array): { png: Uint8Array; bits: number } {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  await settled(page);
+  await drawn(page);
   const { png, bits } = shrink(await page.screenshot({ type: "png" }));
   await Deno.writeFile(`${OUT}${name}.png`, png);
   const note = bits < 8 ? `, ${bits} bits per channel` : "";
@@ -82,7 +76,7 @@ for (const person of ["amy", "bernadette", "howard", "leonard", "raj", "sheldon"
   }
 }
 await page.goto(`${base}#people`);
-await settled(page);
+await drawn(page);
 await page.type("#enroll-name", "penny");
 await choose(
   page,
@@ -94,19 +88,19 @@ await page.click("#enroll-submit");
 await page.waitForFunction(() =>
   document.getElementById("enroll-count")?.textContent?.includes("5 / 5:")
 );
-await settled(page);
+await drawn(page);
 await page.click('li[data-name="amy"] .actions button:nth-child(2)');
 await page.waitForSelector('li[data-name="amy"] .thumb img');
 await shoot(page, "people");
 
 await page.goto(`${base}#identify`);
-await settled(page);
+await drawn(page);
 await choose(page, "#identify-file", `${FIXTURES}bbt/bbt2.jpg`);
 await page.waitForSelector("#identify-result:not([hidden]) .face-box");
 await shoot(page, "identify");
 
 await page.goto(`${base}#verify`);
-await settled(page);
+await drawn(page);
 await choose(page, "#verify-file-a", crop("amy", 5));
 await choose(page, "#verify-file-b", crop("amy", 4));
 await page.click("#verify-submit");
@@ -119,7 +113,7 @@ await shoot(page, "status");
 
 await page.setViewport({ width: 390, height: 844, isMobile: true, deviceScaleFactor: 1 });
 await page.goto(`${base}#identify`);
-await settled(page);
+await drawn(page);
 await choose(page, "#identify-file", `${FIXTURES}bbt/bbt2.jpg`);
 await page.waitForSelector("#identify-result:not([hidden]) .face-box");
 await shoot(page, "identify-phone");

@@ -4,7 +4,8 @@
  * chromium; without it the browser tests are skipped with one notice (tests/ui/).
  * @module
  */
-import puppeteer, { type Browser } from "puppeteer-core";
+/// <reference lib="dom" />
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
 
 const CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"];
 
@@ -39,4 +40,16 @@ export async function launchBrowser(
   return Object.assign(browser, {
     [Symbol.asyncDispose]: () => (closed ??= browser.close().catch(() => {})),
   });
+}
+
+/** Waits until the page has no API request in flight (it counts them in `body[data-busy]`). */
+export async function settled(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => document.body.dataset.busy === "0", { timeout });
+}
+
+/** Chooses `paths` in the file input `selector`, as a person picking files does. */
+export async function choose(page: Page, selector: string, ...paths: string[]): Promise<void> {
+  const field = await page.$(selector);
+  if (!field) throw new Error(`no ${selector} on the page`);
+  await (field as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...paths);
 }

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "puppeteer-core";
-import { CHROMIUM, launchBrowser } from "../_support/browser.ts";
+import { choose, CHROMIUM, launchBrowser, settled } from "../_support/browser.ts";
 import { sideBySide } from "../_support/compose.ts";
 import { startUiStack } from "../_support/ui_stack.ts";
 
@@ -22,11 +22,6 @@ if (!CHROMIUM) {
     "note: chromium not found (apt-get install -y chromium, or set CHROMIUM); " +
       "the web page's browser tests are skipped",
   );
-}
-
-/** Waits until no API request of the page is in flight. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.body.dataset.busy === "0", { timeout: 60_000 });
 }
 
 /** The text of the visible alert of `view`, or null when none is shown. */
@@ -42,13 +37,6 @@ async function open(page: Page, base: string, view: string): Promise<void> {
   await page.goto(`${base}#${view}`);
   await page.waitForSelector(`#view-${view}:not([hidden])`);
   await settled(page);
-}
-
-/** Chooses `paths` in the file input `selector` (as a person picking files does). */
-async function choose(page: Page, selector: string, ...paths: string[]): Promise<void> {
-  const field = await page.$(selector);
-  assert.ok(field, `no ${selector}`);
-  await (field as unknown as { uploadFile(...p: string[]): Promise<void> }).uploadFile(...paths);
 }
 
 Deno.test({
