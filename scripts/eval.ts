@@ -34,6 +34,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { fileError } from "../lib/client/errors.ts";
 import { type Algorithm, ALGORITHMS, type Embedder } from "../lib/recognition/mod.ts";
 import {
   DESCRIPTOR_LENGTH,
@@ -75,7 +76,25 @@ async function networkEmbedder(): Promise<Embedder & Disposable> {
   };
 }
 
+/** The `--dataset` argument as given, for error messages. */
+function dataset(): string {
+  const i = Deno.args.findIndex((a) => a === "--dataset" || a.startsWith("--dataset="));
+  const arg = Deno.args[i] ?? "";
+  return arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : Deno.args[i + 1] ?? "";
+}
+
+const USAGE = `usage: deno task eval --dataset DIR [--algorithm dnn|eigen|fisher|lbph|all]
+       [--train-per-person K] [--size WxH] [--detect [haar|yunet]] [--align]
+       [--unknown-people N] [--threshold T] [--calibrate] [--threshold-mode fixed|gallery]
+       [--target-far F] [--rotate] [--json]
+One JSON line per algorithm on stdout: accuracy on the first K files of each person as
+training, the rest as probes (the split of ../shared/tools/native_baseline.py).`;
+
 async function main(): Promise<void> {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
   const { values } = parseArgs({
     args: withDetectValue(Deno.args),
     options: {
@@ -179,4 +198,18 @@ async function main(): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  try {
+    await main();
+  } catch (error) {
+    // A bad flag or dataset is one line and a hint, not a stack trace.
+    const message = error instanceof Deno.errors.NotFound
+      ? fileError(dataset(), error)
+      : error instanceof TypeError || error instanceof RangeError
+      ? error.message
+      : undefined;
+    if (message === undefined) throw error;
+    console.error(`eval: ${message}\nrun \`deno task eval --help\` for the flags`);
+    Deno.exit(2);
+  }
+}

@@ -36,8 +36,9 @@ let pending: Promise<OpenCVHandle> | undefined;
 /**
  * Emscripten's Node glue installs process-wide `uncaughtException` and `unhandledRejection`
  * handlers that turn every later error of the program, OpenCV's or not, into
- * "abort(...). Build with -s ASSERTIONS=1 for more info.". They are removed once the
- * runtime is up, so errors keep their own text.
+ * "abort(...). Build with -s ASSERTIONS=1 for more info.". The glue runs when this module
+ * is imported, so they are removed right here (a bad flag, read before OpenCV is awaited,
+ * keeps its text too), and once more when the runtime is up, in case it added them again.
  */
 function dropEmscriptenHandlers(): void {
   for (const event of ["uncaughtException", "unhandledRejection"] as const) {
@@ -46,6 +47,7 @@ function dropEmscriptenHandlers(): void {
     }
   }
 }
+dropEmscriptenHandlers();
 
 /**
  * Resolves once the WASM runtime has initialised. Safe to call many times; the runtime is

@@ -5,11 +5,11 @@
 import {
   type Algorithm,
   createRecognizer,
-  DEFAULT_THRESHOLDS,
   defaultThreshold,
   EigenfacesRecognizer,
   type Embedder,
   FisherfacesRecognizer,
+  galleryThreshold,
   isGreyChip,
   type Recognizer,
 } from "../recognition/mod.ts";
@@ -80,15 +80,18 @@ function exactRecognizer(algorithm: Algorithm, embedder?: Embedder): Recognizer 
 }
 
 /**
- * The service's default threshold for this dataset: the algorithm's, except that dnn on a
- * dataset of greyscale photos gets the greyscale one, as the service decides per photo.
+ * The service's default threshold for this dataset: the one for the training gallery's size
+ * (`galleryThreshold`; Fisher's small-gallery value, since the service calibrates larger
+ * galleries as `--threshold-mode gallery` does), except that dnn on a dataset of greyscale
+ * photos gets the greyscale one, as the service decides per photo.
  */
 function defaultChoice(data: Dataset, algorithm: Algorithm): number {
   const probes = [...data.test, ...data.unknown];
   if (algorithm === "dnn" && probes.length > 0 && probes.every((p) => isGreyChip(p.image))) {
     return defaultThreshold("dnn", probes[0]!.image);
   }
-  return DEFAULT_THRESHOLDS[algorithm];
+  const labels = data.train.map((p) => p.label);
+  return galleryThreshold(algorithm, { faces: labels.length, people: new Set(labels).size });
 }
 
 /**

@@ -38,6 +38,11 @@ export {
   DEFAULT_THRESHOLDS,
   defaultThreshold,
   DNN_GREY_THRESHOLD,
+  FISHER_CAP_BELOW_PEOPLE,
+  FISHER_SMALL_GALLERY,
+  fisherThreshold,
+  type GallerySize,
+  galleryThreshold,
   isGreyChip,
 } from "./threshold.ts";
 export { rankCandidates } from "./rank_candidates.ts";
@@ -57,6 +62,8 @@ export { type SharedHistograms } from "./_histogram_store.ts";
 export { crc32 } from "./crc32.ts";
 export { MODEL_MAGIC, MODEL_VERSION } from "./model_file.ts";
 export {
+  FISHER_CALIBRATION,
+  fisherCalibrates,
   SELF_CALIBRATION_DEFAULTS,
   selfCalibrate,
   selfCalibratedThreshold,

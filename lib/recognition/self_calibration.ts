@@ -59,6 +59,31 @@ export const SELF_CALIBRATION_DEFAULTS: Readonly<{
   maxHeldOutSamples: 400,
 });
 
+/**
+ * The smallest gallery on which Fisherfaces (or Eigenfaces) calibrates with the default
+ * options: the held-out factor needs two people per half, and a 5% quantile needs 20 probes.
+ */
+export const FISHER_CALIBRATION: Readonly<{ people: number; faces: number }> = Object.freeze({
+  people: 4,
+  faces: Math.ceil(1 / SELF_CALIBRATION_DEFAULTS.targetFar - 1e-9),
+});
+
+/**
+ * Whether {@link selfCalibrate} can calibrate a subspace model on a gallery of this size with
+ * the default options.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fisherCalibrates } from "./self_calibration.ts";
+ * assert.equal(fisherCalibrates(20, 4), true);
+ * assert.equal(fisherCalibrates(19, 5), false);
+ * ```
+ */
+export function fisherCalibrates(faces: number, people: number): boolean {
+  return faces >= FISHER_CALIBRATION.faces && people >= FISHER_CALIBRATION.people;
+}
+
 /** What {@link selfCalibrate} found. */
 export interface SelfCalibration {
   /** The threshold to pass to `applyThreshold`: `impostorQuantile * heldOutFactor`. */

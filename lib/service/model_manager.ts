@@ -23,7 +23,7 @@
 import type { Gallery } from "../gallery/mod.ts";
 import { CLASSIC_ALGORITHMS, type ClassicAlgorithm } from "../core/algorithms.ts";
 import type { ModelState } from "../protocol/messages.ts";
-import { DEFAULT_THRESHOLDS } from "../recognition/mod.ts";
+import { DEFAULT_THRESHOLDS, FISHER_CALIBRATION, fisherCalibrates } from "../recognition/mod.ts";
 import { ModelNotReadyError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { RecognitionPool, Trained } from "./recognition_worker.ts";
@@ -376,6 +376,8 @@ export class ModelManager {
   states(): ModelState[] {
     const generation = this.#gallery.generation();
     this.#refreshAvailability();
+    let counted: number | undefined;
+    const people = () => counted ??= this.#gallery.counts().people;
     return CLASSIC_ALGORITHMS.map((algorithm): ModelState => {
       const s = this.#state(algorithm);
       if (s.unavailable) {
@@ -385,8 +387,11 @@ export class ModelManager {
       const behind = !s.served || s.served.generation !== generation;
       const threshold = s.served?.threshold ?? DEFAULT_THRESHOLDS[algorithm];
       const failed = s.failed ? `the last training failed: ${s.failed}` : undefined;
-      const uncalibrated = algorithm === "fisher" && s.served?.threshold == null
-        ? `too few faces to calibrate a threshold on this gallery; using the default ${threshold}`
+      const uncalibrated = algorithm === "fisher" && s.served &&
+          (s.served.threshold == null || !fisherCalibrates(s.served.faces, people()))
+        ? `the threshold is calibrated on galleries of at least ${FISHER_CALIBRATION.people} ` +
+          `people and ${FISHER_CALIBRATION.faces} faces; this one has ${people()} and ` +
+          `${s.served.faces}, so it is the small-gallery default ${threshold}`
         : undefined;
       if (!s.served) {
         return {

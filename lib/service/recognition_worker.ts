@@ -10,6 +10,8 @@ import {
   type Candidate,
   createRecognizer,
   type FaceImage,
+  fisherThreshold,
+  galleryThreshold,
   loadRecognizer,
   type Recognizer,
   selfCalibratedThreshold,
@@ -156,22 +158,26 @@ function unpack(p: PackedFaces): { images: FaceImage[]; labels: number[] } {
 }
 
 /**
- * The unknown-face threshold calibrated on the training gallery itself, for the algorithms
- * whose distances have no fixed scale (Fisherfaces; see docs/RECOGNITION.md). null when the
- * gallery is too small to calibrate: the service then uses the fixed default.
+ * The unknown-face threshold for a batch-trained model (docs/RECOGNITION.md): Fisherfaces'
+ * distances have no fixed scale, so it is calibrated on the training gallery itself, or set
+ * by the gallery's size while the gallery is too small for that; Eigenfaces' grows with the
+ * number of training faces. null: the algorithm's fixed default applies.
  */
 function calibrate(
   model: Recognizer,
   images: readonly FaceImage[],
   labels: readonly number[],
 ): number | null {
+  const size = { faces: labels.length, people: new Set(labels).size };
+  if (model.algorithm === "eigen") return galleryThreshold("eigen", size);
   if (model.algorithm !== "fisher") return null;
+  let calibrated: number | null = null;
   try {
-    return selfCalibratedThreshold(model, images, labels);
+    calibrated = selfCalibratedThreshold(model, images, labels);
   } catch (error) {
-    if (error instanceof RangeError) return null;
-    throw error;
+    if (!(error instanceof RangeError)) throw error;
   }
+  return fisherThreshold(size, calibrated);
 }
 
 // No input errors: the service checks every face and chip before it sends them, and the

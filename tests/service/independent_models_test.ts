@@ -9,6 +9,7 @@ import type { WireFace } from "../../lib/protocol/messages.ts";
 import { wholeImageFace } from "../../scripts/lib/whole_face.ts";
 import { modelOf, withRecognizer } from "./_recognizer.ts";
 import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
+import { DEFAULT_THRESHOLDS, galleryThreshold } from "../../lib/recognition/mod.ts";
 
 const ORL = new URL("../../fixtures/orl/", import.meta.url);
 
@@ -115,5 +116,32 @@ Deno.test("RecognizerService acknowledges an enroll before Eigen/Fisher finish, 
       assert.equal(state(waited.models, a).state, "ready", a);
       assert.equal(state(waited.models, a).faces, 12, a);
     }
+  });
+});
+
+Deno.test("RecognizerService reports small-gallery thresholds for Eigen and Fisher, and says why", async () => {
+  await withService(async (service) => {
+    for (const person of [2, 3, 6]) {
+      await service.handle({
+        op: "enroll",
+        name: `p${person}`,
+        faces: await Promise.all([1, 2].map((i) => orlFace(person, i))),
+        wait: true,
+      });
+    }
+    const stats = await service.handle({ op: "stats" });
+    assert.ok(stats.op === "stats" && stats.status === "ok");
+    const size = { faces: 6, people: 3 };
+    assert.equal(state(stats.models, "eigen").threshold, galleryThreshold("eigen", size));
+    assert.ok(state(stats.models, "eigen").threshold! < DEFAULT_THRESHOLDS.eigen);
+    const fisher = state(stats.models, "fisher");
+    assert.equal(fisher.state, "ready");
+    assert.equal(fisher.threshold, galleryThreshold("fisher", size));
+    assert.equal(
+      fisher.message,
+      "the threshold is calibrated on galleries of at least 4 people and 20 faces; this one " +
+        `has 3 and 6, so it is the small-gallery default ${fisher.threshold}`,
+    );
+    assert.equal(state(stats.models, "lbph").threshold, DEFAULT_THRESHOLDS.lbph);
   });
 });
