@@ -25,12 +25,41 @@ Deno.test("runClient() exits 64 with a reason for every usage error", async () =
     [["--detector", "nowhere", "list"], /expected HOST:PORT/],
     [["--bogus", "list"], /bogus/],
     [["list", "extra"], /expected no arguments, got 1/],
+    [["verify", "a.jpg"], /verify: expected two IMAGEs, or one IMAGE and --name NAME, got 1/],
+    [["verify", "a.jpg", "b.jpg", "c.jpg"], /expected two IMAGEs, or one IMAGE and --name NAME/],
+    [
+      ["verify", "a.jpg", "b.jpg", "--name", "Ada"],
+      /expected exactly one IMAGE with --name, got 2/,
+    ],
+    [["verify", "a.jpg", "b.jpg", "--algorithm", "cnn"], /expected one of dnn, eigen/],
+    [["verify", "a.jpg", "b.jpg", "--threshold", "x"], /expected a number >= 0, got x/],
+    [["rename", "Ada"], /rename: expected OLD and NEW names, got 1 arguments/],
+    [["rename", "Ada", "  "], /rename: the new name is empty/],
+    [["faces"], /faces: expected exactly one NAME/],
+    [
+      ["forget", "Ada", "--face", "0"],
+      /--face: expected a face id \(a whole number from 1\), got 0/,
+    ],
+    [["forget", "Ada", "--face", "1.5"], /--face: expected a face id/],
+    [["forget", "Ada", "--face=-3"], /--face: expected a face id/],
+    [["export", "Ada"], /export: expected NAME and DIR, got 1 arguments/],
   ];
   for (const [args, message] of cases) {
     const { code, err } = await run(...args);
     assert.equal(code, EXIT.usage, args.join(" "));
     assert.match(err, message, args.join(" "));
   }
+});
+
+Deno.test("runClient() --help lists the management commands and verify's exit statuses", async () => {
+  const { code, out } = await run("--help");
+  assert.equal(code, EXIT.ok);
+  for (const command of ["verify IMAGE IMAGE", "--name NAME", "rename OLD NEW", "faces NAME"]) {
+    assert.ok(out.includes(command), command);
+  }
+  assert.match(out, /forget NAME --face ID/);
+  assert.match(out, /export NAME DIR/);
+  assert.match(out, /verify: the same person/);
 });
 
 Deno.test("runClient() --help lists every algorithm, in the order of ALGORITHMS", async () => {

@@ -65,6 +65,11 @@ const model: fc.Arbitrary<ModelState> = fc.record({
   message: text,
 }, { requiredKeys: ["algorithm", "state", "faces"], noNullPrototype: true });
 
+const storedFace = fc.record(
+  { id: u32, createdAt: f64, filename: text, score: f64, aligned: fc.boolean(), png: blob },
+  { requiredKeys: ["id", "createdAt", "aligned", "png"], noNullPrototype: true },
+);
+
 const request: fc.Arbitrary<Request> = fc.oneof(
   fc.record({
     op: fc.constant("enroll" as const),
@@ -91,6 +96,27 @@ const request: fc.Arbitrary<Request> = fc.oneof(
   }),
   fc.record({ op: fc.constant("stats" as const), token: text }, {
     requiredKeys: ["op"],
+    noNullPrototype: true,
+  }),
+  fc.record({
+    op: fc.constant("verify" as const),
+    token: text,
+    algorithm,
+    threshold: distance,
+    name: text,
+    images: nonEmpty(image),
+    faces: nonEmpty(face),
+  }, { requiredKeys: ["op", "algorithm"], noNullPrototype: true }),
+  fc.record({ op: fc.constant("rename" as const), token: text, name: text, newName: text }, {
+    requiredKeys: ["op", "name", "newName"],
+    noNullPrototype: true,
+  }),
+  fc.record({ op: fc.constantFrom("faces", "export" as const), token: text, name: text }, {
+    requiredKeys: ["op", "name"],
+    noNullPrototype: true,
+  }),
+  fc.record({ op: fc.constant("forgetFace" as const), token: text, name: text, faceId: u32 }, {
+    requiredKeys: ["op", "name", "faceId"],
     noNullPrototype: true,
   }),
 );
@@ -178,6 +204,44 @@ const response: fc.Arbitrary<Response> = fc.oneof(
     requiredKeys: ["op", "status", "version", "people", "faces", "models"],
     noNullPrototype: true,
   }),
+  fc.record({
+    op: fc.constant("verify" as const),
+    status: ok,
+    algorithm,
+    faces: list(u32),
+    name: text,
+  }, { requiredKeys: ["op", "status", "algorithm", "faces"], noNullPrototype: true }).chain((
+    reply,
+  ) =>
+    fc.option(fc.record({ same: fc.boolean(), distance, threshold: distance }), {
+      nil: undefined,
+    }).map((compared) => ({ ...reply, ...compared }))
+  ),
+  fc.record({ op: fc.constant("rename" as const), status: ok, name: text, newName: text }, {
+    noNullPrototype: true,
+  }),
+  fc.record({
+    op: fc.constant("export" as const),
+    status: ok,
+    name: text,
+    total: u32,
+    faces: list(storedFace),
+  }, { noNullPrototype: true }),
+  fc.record({
+    op: fc.constant("faces" as const),
+    status: ok,
+    name: text,
+    total: u32,
+    faces: list(storedFace.map(({ png: _, ...info }) => info)),
+  }, { noNullPrototype: true }),
+  fc.record({
+    op: fc.constant("forgetFace" as const),
+    status: ok,
+    name: text,
+    faceId: u32,
+    personFaces: u32,
+    models: list(model),
+  }, { noNullPrototype: true }),
   fc.record({ op: fc.oneof(knownOp, rawOp), status: errorStatus, message: text }, {
     requiredKeys: [
       "op",

@@ -239,7 +239,12 @@ datasetTest("bad input gets a clear error and neither service falls over", async
   const nested = (depth: number): Uint8Array =>
     depth === 0 ? tlv(TAG.data, new Uint8Array(1)) : tlv(TAG.image, nested(depth - 1));
   const bodies: [string, Uint8Array, string, RegExp][] = [
-    ["an unknown op id", frame(9, new Uint8Array(0)), "unknownOperation", /unknown operation id 9/],
+    [
+      "an unknown op id",
+      frame(0x42, new Uint8Array(0)),
+      "unknownOperation",
+      /unknown operation id 66/,
+    ],
     [
       "an unknown TLV tag",
       frame(OP.list, tlv(0x7777, utf8("?"))),

@@ -4,31 +4,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { decodeImage, toGray } from "../../lib/imaging/mod.ts";
-import { cropAndResize } from "../../lib/imaging/crop.ts";
-import type { IdentifyResponse, WireFace } from "../../lib/protocol/messages.ts";
-import { modelOf, withRecognizer } from "./_recognizer.ts";
-import { loadOpenCV } from "../../wasm/opencv.ts";
-import { datasetPath, datasetTest } from "../_datasets.ts";
-import { centredChip } from "../recognition/_chips.ts";
+import type { IdentifyResponse } from "../../lib/protocol/messages.ts";
+import { lfwFace, modelOf, withRecognizer } from "./_recognizer.ts";
+import { datasetTest } from "../_datasets.ts";
 import { CLASSIC_ALGORITHMS } from "../../lib/core/algorithms.ts";
-
-async function lfwFace(person: string, index: number): Promise<WireFace> {
-  const { cv } = await loadOpenCV();
-  const file = `${person}_${String(index).padStart(4, "0")}.jpg`;
-  const rgba = decodeImage(await Deno.readFile(datasetPath(`lfw10/${person}/${file}`)));
-  const box = { x: 65, y: 65, width: 120, height: 120 };
-  return {
-    width: 92,
-    height: 112,
-    pixels: cropAndResize(cv, toGray(rgba), box, 92, 112).data,
-    box,
-    imageIndex: index,
-    chip: { width: 150, height: 150, pixels: centredChip(rgba, 120).data },
-    score: 0.9,
-    filename: file,
-  };
-}
 
 const model = modelOf;
 

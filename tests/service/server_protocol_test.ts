@@ -182,10 +182,10 @@ Deno.test("Server answers body errors, unknown ops and response kinds, and keeps
   const cases: [string, Uint8Array, number, string, RegExp][] = [
     [
       "an unknown op, whose body is not parsed",
-      rawFrame(9, garbage),
-      0x89,
+      rawFrame(0x42, garbage),
+      0xc2,
       "unknownOperation",
-      /^unknown operation id 9, expected 1\.\.\d+$/,
+      /^unknown operation id 66, expected 1\.\.\d+$/,
     ],
     ["op 0", rawFrame(0), 0x80, "unknownOperation", /unknown operation id 0/],
     [
@@ -261,7 +261,7 @@ Deno.test("Server checks a request's bytes before its token", async () => {
   await send(
     client,
     rawFrame(3, tlv(0x0004, utf8("misplaced"))), // list with a NAME, no TOKEN
-    rawFrame(9), // unknown op, no TOKEN
+    rawFrame(0x42), // unknown op, no TOKEN
     encodeRequest({ op: "list" }),
     encodeRequest({ op: "list", token: "secret" }),
   );
