@@ -89,6 +89,33 @@ Deno.test({
       assert.deepEqual(people, [["amy", "3"], ["sheldon", "3"]]);
     });
 
+    await t.step("dropping a photo on the enroll area sends it like a chosen one", async () => {
+      const bytes = [...Deno.readFileSync(crop("amy", 1))];
+      await page.$eval("#enroll-name", (e) => ((e as HTMLInputElement).value = ""));
+      await page.type("#enroll-name", "amy");
+      await page.$eval("#enroll-drop", (zone, data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], "dropped.png", { type: "image/png" }));
+        zone.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true }));
+      }, bytes);
+      await page.waitForFunction(() =>
+        document.getElementById("enroll-selected")?.textContent?.includes("dropped.png")
+      );
+      await page.click("#enroll-submit");
+      await page.waitForFunction(() =>
+        document.getElementById("enroll-count")?.textContent?.includes("1 / 1:")
+      );
+      await settled(page);
+      // The same face again: not stored twice.
+      assert.deepEqual(
+        await page.$$eval(
+          "#enroll-outcomes li",
+          (l) => l.map((e) => (e as HTMLElement).dataset.outcome),
+        ),
+        ["duplicate"],
+      );
+    });
+
     const group = `${tmp}/two.jpg`;
     const groupBytes = sideBySide([
       Deno.readFileSync(crop("amy", 5)),
