@@ -543,6 +543,18 @@ function renderIdentified() {
   image.src = url;
   image.style.aspectRatio = `${width} / ${height}`;
   const named = result.faces.filter((f) => f.name !== null).length;
+  // With no threshold sent, the recognizer picks the default for this photo (dnn's is lower
+  // for a greyscale one): say so when it is not the one on the slider.
+  const slider = input("identify-threshold");
+  const applied = result.faces[0]?.threshold;
+  const note = $("identify-threshold-default");
+  note.textContent = note.textContent?.replace(/ \(this photo: .*\)$/, "") ?? "";
+  if (
+    chosenThreshold() === null && applied !== undefined &&
+    slider.dataset.default !== "" && applied !== Number(slider.dataset.default)
+  ) {
+    note.textContent += ` (this photo: ${formatDistance(applied)})`;
+  }
   $("identify-summary").textContent = result.faces.length === 0
     ? `No face found in ${file.name}.`
     : `${result.faces.length} face(s), ${named} recognized`;
