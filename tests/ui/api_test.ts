@@ -44,6 +44,9 @@ function fakeDetector(answer: (request: WireRequest) => WireResponse) {
   };
 }
 
+/** Stands for a face's PNG: only its bytes travel. */
+const PNG = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 1, 2, 3);
+
 const MODELS = [{ algorithm: "dnn", state: "ready", faces: 2, threshold: 0.55 }] as const;
 
 /** The canned answer to each op. */
@@ -93,8 +96,46 @@ function answer(request: WireRequest): WireResponse {
           candidates: [{ name: "Ada", distance: 0.3 }],
         }],
       };
-    default:
-      return { op: request.op, status: "unknownOperation", message: `no ${request.op} here` };
+    case "verify":
+      return {
+        op: "verify",
+        status: "ok",
+        algorithm: request.algorithm,
+        faces: [1, 2],
+        same: true,
+        distance: 0.31,
+        threshold: 0.55,
+      };
+    case "rename":
+      return { op: "rename", status: "ok", name: request.name, newName: request.newName };
+    case "faces":
+      return {
+        op: "faces",
+        status: "ok",
+        name: request.name,
+        total: 2,
+        faces: [
+          { id: 7, createdAt: 0, filename: "a.jpg", score: 0.9, aligned: true },
+          { id: 9, createdAt: 1000, aligned: false },
+        ],
+      };
+    case "export":
+      return {
+        op: "export",
+        status: "ok",
+        name: request.name,
+        total: 1,
+        faces: [{ id: 7, createdAt: 0, aligned: true, png: PNG }],
+      };
+    case "forgetFace":
+      return {
+        op: "forgetFace",
+        status: "ok",
+        name: request.name,
+        faceId: request.faceId,
+        personFaces: 1,
+        models: [...MODELS],
+      };
   }
 }
 
@@ -166,6 +207,49 @@ Deno.test("the UI's API turns each page request into one detector call and answe
   });
 });
 
+Deno.test("the UI's API verifies two photos and manages one person's faces", async () => {
+  await withServer({}, async (base, detector) => {
+    const form = new FormData();
+    form.append("a", new File([JPEG], "one.jpg"));
+    form.append("b", new File([JPEG], "two.jpg"));
+    const verified = await (await fetch(`${base}api/verify`, { method: "POST", body: form }))
+      .json();
+    assert.deepEqual(verified, {
+      same: true,
+      distance: 0.31,
+      threshold: 0.55,
+      algorithm: "dnn",
+      images: [{ filename: "one.jpg", faces: 1 }, { filename: "two.jpg", faces: 2 }],
+    });
+    const sent = detector.requests.find((r) => r.op === "verify");
+    assert.equal(sent?.op === "verify" && sent.images?.length, 2);
+
+    const renamed = await fetch(`${base}api/people/Ada%20L/rename`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: " Ada Lovelace " }),
+    });
+    assert.deepEqual(await renamed.json(), { name: "Ada L", new_name: "Ada Lovelace" });
+
+    const { faces } = await (await fetch(`${base}api/people/Ada/faces`)).json();
+    assert.deepEqual(faces.map((f: { id: number }) => f.id), [7, 9]);
+    assert.equal(faces[0].thumbnail, "data:image/png;base64,iVBORwECAw==");
+    assert.equal(faces[0].created_at, "1970-01-01T00:00:00.000Z");
+    assert.equal(faces[1].thumbnail, null);
+
+    const thumbnail = await fetch(`${base}api/people/Ada/thumbnail?faces=2`);
+    assert.equal(thumbnail.headers.get("content-type"), "image/png");
+    assert.deepEqual(new Uint8Array(await thumbnail.arrayBuffer()), PNG);
+    const exports = detector.requests.filter((r) => r.op === "export").length;
+    await (await fetch(`${base}api/people/Ada/thumbnail?faces=2`)).body?.cancel();
+    assert.equal(detector.requests.filter((r) => r.op === "export").length, exports, "cached");
+
+    const removed = await (await fetch(`${base}api/people/Ada/faces/9`, { method: "DELETE" }))
+      .json();
+    assert.deepEqual([removed.face_id, removed.person_faces], [9, 1]);
+  });
+});
+
 Deno.test("the UI's API answers every failure as JSON with a fitting status", async () => {
   await withServer({ maxUploadBytes: 1024 }, async (base, _detector, logged) => {
     const expect = async (path: string, init: RequestInit, code: number, pattern: RegExp) => {
@@ -186,6 +270,12 @@ Deno.test("the UI's API answers every failure as JSON with a fitting status", as
     await expect("api/identify", post(new Uint8Array(0)), 400, /empty body/);
     await expect("api/identify", post(new Uint8Array(2048)), 413, /capped at 1 KiB, got 2 KiB/);
     await expect("api/enroll", post(JPEG), 400, /name: expected a name/);
+    await expect("api/verify", post(JPEG), 400, /multipart\/form-data/);
+    const one = new FormData();
+    one.append("a", new File([JPEG], "one.jpg"));
+    await expect("api/verify", post(one), 400, /b is missing/);
+    await expect("api/people/Ada/rename", post("{"), 400, /expected JSON/);
+    await expect("api/people/Ada/faces", { method: "PUT" }, 405, /PUT is not allowed/);
     // The detector's refusal keeps its status and message.
     const bad = await expect("api/identify", post("not an image"), 400, /expected a JPEG/);
     assert.equal(bad.status, "badRequest");
