@@ -141,8 +141,8 @@ export function encodeRequest(request: Request, options?: CodecOptions): Uint8Ar
  * import { decodeRequest, ProtocolError } from "./mod.ts";
  *
  * assert.throws(
- *   () => decodeRequest({ kind: 9, body: new Uint8Array(0) }),
- *   (e) => e instanceof ProtocolError && e.status === "unknownOperation" && e.op === 9,
+ *   () => decodeRequest({ kind: 0x42, body: new Uint8Array(0) }),
+ *   (e) => e instanceof ProtocolError && e.status === "unknownOperation" && e.op === 0x42,
  * );
  * ```
  */

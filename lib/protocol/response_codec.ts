@@ -238,7 +238,7 @@ export function encodeResponse(response: Response, options?: CodecOptions): Uint
  * import assert from "node:assert/strict";
  * import { decodeResponse, encodeResponse } from "./mod.ts";
  *
- * const error = { op: 7, status: "unknownOperation", message: "no op 7" } as const;
+ * const error = { op: 66, status: "unknownOperation", message: "no op 66" } as const;
  * assert.deepEqual(decodeResponse(encodeResponse(error)), error);
  * ```
  */
