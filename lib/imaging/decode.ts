@@ -66,7 +66,7 @@ function checkSize(header: Header, limits: DecodeLimits): Required<DecodeLimits>
 function decodeRgba(bytes: Uint8Array, header: Header, maxPixels: number): RgbaImage {
   switch (header.format) {
     case "jpeg":
-      return decodeJpegRgba(bytes, maxPixels);
+      return decodeJpegRgba(bytes, maxPixels, header.width * header.height);
     case "png":
       return decodePngRgba(bytes);
     case "gif":

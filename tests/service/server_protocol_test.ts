@@ -153,7 +153,13 @@ Deno.test("Server answers a framing error in kind 0x80 | op once the op byte is 
     },
   ];
   for (const c of cases) {
-    const { listener, server } = serve({ maxFrameBytes: 1024 });
+    // Cases that must not wait get a long frame timeout, so "answered at once" is told from
+    // "answered at the timeout" by a wide margin even on a loaded machine.
+    const waits = /timeout/.test(c.what);
+    const { listener, server } = serve({
+      maxFrameBytes: 1024,
+      ...(waits ? {} : { frameTimeoutMs: 5000 }),
+    });
     try {
       const client = listener.connect();
       const started = performance.now();
@@ -165,8 +171,8 @@ Deno.test("Server answers a framing error in kind 0x80 | op once the op byte is 
       assert.equal(status(responses[0]), c.status, c.what);
       assert.match(message(responses[0]), c.pattern, c.what);
       assert.equal(closed, true, `${c.what}: the connection stays closed`);
-      if (!/timeout/.test(c.what)) {
-        assert.ok(performance.now() - started < 140, `${c.what}: answered without waiting`);
+      if (!waits) {
+        assert.ok(performance.now() - started < 2500, `${c.what}: answered without waiting`);
       }
     } finally {
       await server.close();
