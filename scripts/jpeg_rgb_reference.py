@@ -27,6 +27,6 @@ for path in sorted(glob.glob(os.path.join(DIR, "*.jpg"))):
     }
 with open(os.path.join(DIR, "expected_rgb.json"), "w") as f:
     json.dump({"generator": "scripts/jpeg_rgb_reference.py", "opencv": cv2.__version__,
-               "fixtures": out}, f, indent=1, sort_keys=True)
+               "fixtures": out}, f, indent=2, sort_keys=True)
     f.write("\n")
 print(f"{len(out)} fixtures")
