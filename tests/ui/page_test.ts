@@ -49,6 +49,8 @@ Deno.test({
     await using browser = await launchBrowser();
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 800 });
+    // The whole suite runs in parallel on a small machine: give each wait room.
+    page.setDefaultTimeout(90_000);
     const pageErrors: string[] = [];
     page.on("pageerror", (e) => pageErrors.push(String(e)));
     const base = system.url;
