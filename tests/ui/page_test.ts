@@ -301,6 +301,10 @@ Deno.test({
       const message = await alertText(page, "identify");
       assert.match(message ?? "", /expected a JPEG, PNG/);
       assert.doesNotMatch(message ?? "", /at .*\.ts:\d+/); // no stack trace
+      assert.ok(
+        await page.$eval("#identify-result", (e) => (e as HTMLElement).hidden),
+        "the last photo's result is not left beside the error",
+      );
 
       await open(page, base, "people");
       await page.type("#enroll-name", "amy");

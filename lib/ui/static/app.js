@@ -772,6 +772,8 @@ function wire() {
   // Identify
   const pick = (/** @type {File[]} */ files) => {
     identifyFile = files.find(isCandidate) ?? null;
+    // A new photo's result replaces the last one, or its error does.
+    $("identify-result").hidden = true;
     guarded("identify", runIdentify);
   };
   dropZone("identify-drop", pick, "identify");
