@@ -250,14 +250,16 @@ function inProcess(d: DnnResult): string[] {
     ``,
     `Why the 6000x4000 photo costs ${fmt(l.ratio)}x the 1000-px one: YuNet runs on 1280x853 for ` +
     `it (\`maxInputSide\` 1280, chosen so that 20-px faces of a 6000-px photo stay ` +
-    `detectable), ${fmt(l.ms1280 / l.ms1000)}x the 1000-px work, and before that OpenCV ` +
-    `copies the 96 MB of RGBA into its heap, converts all 24 MP to BGR and shrinks them ` +
-    `(INTER_AREA): the other ${fmt(l.ms6000 - l.ms1280, 0)} ms. To cost what a 1000-px photo ` +
-    `does it would need \`maxInputSide\` 1000 (losing the smallest faces) and a shrink ` +
-    `before the colour conversion, or better, before decoding finishes (a JPEG can be decoded ` +
-    `at 1/2, 1/4 or 1/8 scale in the DCT domain, which would also cut the ` +
-    `${fmt(l.decodeMs6000 / 1000, 1)} s that our TypeScript decoder spends on the ` +
-    `${n(l.jpegBytes6000)}-byte 6000x4000 JPEG, more than detection). The child that timed ` +
+    `detectable), ${fmt(l.ms1280 / l.ms1000)}x the 1000-px work, and before that the 24 MP ` +
+    `are box-averaged by a whole factor in TypeScript (so the full photo never reaches the ` +
+    `WASM heap), then shrunk to 1280x853 by OpenCV (INTER_AREA): the other ` +
+    `${fmt(l.ms6000 - l.ms1280, 0)} ms. To cost what a 1000-px photo does it would need ` +
+    `\`maxInputSide\` 1000 (losing the smallest faces), or a shrink before decoding finishes ` +
+    `(libjpeg can decode at 1/2, 1/4 or 1/8 scale in the DCT domain, which the WASM build we ` +
+    `use does not expose; crops and chips are cut from the full-resolution photo anyway). ` +
+    `Decoding the photo itself takes ${fmt(l.decodeMs6000 / 1000, 1)} s (libjpeg in WASM; ` +
+    `jpeg-js took 2.9 s here before) for the ` +
+    `${n(l.jpegBytes6000)}-byte 6000x4000 JPEG. The child that timed ` +
     `this peaked at ${n(m.peakRssMb)} MiB (see the memory notes below: a 24 MP photo grows ` +
     `OpenCV's heap for good).`,
     ``,

@@ -6,7 +6,8 @@ import { parseArgs } from "node:util";
 import { DEFAULT_LIMITS, type ServiceLimits } from "../service/limits.ts";
 import { LOG_LEVELS, type LogLevel } from "../service/log.ts";
 import type { TlsFiles } from "../transport/mod.ts";
-import { parseTokens, type RoleToken } from "../service/roles.ts";
+import type { RoleToken } from "../service/roles.ts";
+import { parseTokens } from "../service/tokens_file.ts";
 import { UsageError } from "../core/usage_error.ts";
 
 /** Options every server accepts. */

@@ -35,7 +35,7 @@ import { ModelManager } from "./model_manager.ts";
 import type { ClassicAlgorithm } from "../core/algorithms.ts";
 import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
-import { verifyFaces } from "./verify.ts";
+import { verifyFaces, type VerifyParts } from "./verify.ts";
 import { encodeGrayPng } from "../imaging/encode.ts";
 import type { FaceRecord } from "../gallery/mod.ts";
 import { WorkerPool } from "./worker_pool.ts";
@@ -66,6 +66,8 @@ export class RecognizerService implements AsyncDisposable {
   readonly #models: ModelManager;
   readonly #dnn: DnnModel;
   readonly #pools: RecognitionPool[];
+  /** What verify reads, its comparisons running on the prediction workers. */
+  readonly #verifyParts: VerifyParts;
   readonly #limits: ServiceLimits;
   readonly #lock: DirLock;
   #closed = false;
@@ -76,6 +78,7 @@ export class RecognizerService implements AsyncDisposable {
     models: ModelManager,
     dnn: DnnModel,
     pools: RecognitionPool[],
+    predictors: RecognitionPool,
     limits: ServiceLimits,
   ) {
     this.#lock = lock;
@@ -83,6 +86,7 @@ export class RecognizerService implements AsyncDisposable {
     this.#models = models;
     this.#dnn = dnn;
     this.#pools = pools;
+    this.#verifyParts = { gallery, dnn, models, predictors };
     this.#limits = limits;
   }
 
@@ -110,7 +114,7 @@ export class RecognizerService implements AsyncDisposable {
       const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
-      return new RecognizerService(lock, gallery, models, dnn, pools, options.limits);
+      return new RecognizerService(lock, gallery, models, dnn, pools, predictors, options.limits);
     } catch (error) {
       for (const pool of pools) pool.close();
       gallery.close();
@@ -133,12 +137,7 @@ export class RecognizerService implements AsyncDisposable {
         return await this.#forget(hop.name);
       case "verify":
         this.#checkFaces(hop);
-        return await verifyFaces({
-          gallery: this.#gallery,
-          dnn: this.#dnn,
-          models: this.#models,
-          predictors: this.#pools[2]!,
-        }, hop);
+        return await verifyFaces(this.#verifyParts, hop);
       case "rename": {
         const renamed = this.#gallery.rename(hop.name, hop.newName);
         return { op: "rename", status: "ok", name: renamed.oldName, newName: renamed.name };

@@ -42,6 +42,22 @@ Deno.test("docs/PROTOCOL.md's identify request example is what encodeRequest() w
   assert.deepEqual(decodeRequest(bytes), request);
 });
 
+Deno.test("docs/PROTOCOL.md's verify response example is what encodeResponse() writes", () => {
+  const response: Response = {
+    op: "verify",
+    status: "ok",
+    algorithm: "dnn",
+    faces: [1, 2],
+    same: true,
+    distance: 0.375,
+    threshold: 0.55,
+  };
+  const bytes = example("verify-response");
+  assert.equal(bytes.length, 79);
+  assert.deepEqual(encodeResponse(response), bytes);
+  assert.deepEqual(decodeResponse(bytes), response);
+});
+
 Deno.test("docs/PROTOCOL.md's list response example is what encodeResponse() writes", () => {
   const response: Response = {
     op: "list",

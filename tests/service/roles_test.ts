@@ -5,14 +5,8 @@ import { parseServerArgs } from "../../lib/cli/server_flags.ts";
 import { UsageError } from "../../lib/core/usage_error.ts";
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import type { Logger } from "../../lib/service/log.ts";
-import {
-  authorizer,
-  parseTokens,
-  type Role,
-  ROLE_OPS,
-  rolesFor,
-  serverKeys,
-} from "../../lib/service/roles.ts";
+import { parseTokens } from "../../lib/service/tokens_file.ts";
+import { authorizer, type Role, ROLE_OPS, rolesFor, serverKeys } from "../../lib/service/roles.ts";
 import { Server } from "../../lib/service/server.ts";
 import { MemoryListener, readReplies } from "./_memory_listener.ts";
 
