@@ -287,6 +287,25 @@ Deno.test("the UI's API answers every failure as JSON with a fitting status", as
   });
 });
 
+Deno.test("the UI's server bound to loopback refuses a request for another host name", async () => {
+  await withServer({}, async (base) => {
+    const port = Number(new URL(base).port);
+    const ask = async (host: string) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(
+        new TextEncoder().encode(
+          `GET /api/people HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      const reply = await new Response(conn.readable).text();
+      return reply.split("\r\n")[0] ?? "";
+    };
+    // A page of another site that resolved its name to 127.0.0.1 (DNS rebinding).
+    assert.match(await ask("attacker.example"), / 403 /);
+    assert.match(await ask(`localhost:${port}`), / 200 /);
+  });
+});
+
 Deno.test("the UI's API says the detector is unavailable with 503 when it is down", async () => {
   const unused = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (unused.addr as Deno.NetAddr).port;
