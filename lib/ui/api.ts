@@ -5,6 +5,7 @@
  * @module
  */
 import { ALGORITHMS, DEFAULT_ALGORITHM } from "../core/algorithms.ts";
+import { VERSION } from "../service/version.ts";
 import type { DetectorLink } from "./detector_link.ts";
 import { HttpError } from "./http_error.ts";
 import { managementRoute } from "./manage_routes.ts";
@@ -113,6 +114,7 @@ async function status(link: DetectorLink, maxUploadBytes: number) {
   const reply = await link.call({ op: "stats" });
   return {
     version: reply.version,
+    ui_version: VERSION,
     people: reply.people,
     faces: reply.faces,
     models: reply.models.map(modelJson),

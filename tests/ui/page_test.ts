@@ -349,6 +349,7 @@ Deno.test({
           Object.fromEntries(dds.map((d) => [(d as HTMLElement).dataset.key, d.textContent])),
       );
       assert.match(summary.version ?? "", /^\d+\.\d+\.\d+/);
+      assert.match(summary.ui_version ?? "", /^\d+\.\d+\.\d+/);
       assert.equal(summary.people, "1");
       assert.equal(summary.faces, "2");
       const models = await page.$$eval(

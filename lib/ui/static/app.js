@@ -705,17 +705,30 @@ async function runVerify() {
 
 // ------------------------------------------------------------------ Status
 
+/** What the Status summary calls its rows. */
+const LABELS = {
+  version: "services' version",
+  ui_version: "this page's version",
+  detector: "detector",
+  people: "people",
+  faces: "faces",
+};
+
 async function refreshStatus() {
   const s = await loadStatus();
   const summary = $("status-summary");
   const rows = [
     ["version", s.version],
+    ["ui_version", s.ui_version],
     ["detector", s.detector],
     ["people", String(s.people)],
     ["faces", String(s.faces)],
   ];
   summary.replaceChildren(
-    ...rows.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v, "data-key": k })]),
+    ...rows.flatMap(([k, v]) => [
+      el("dt", { text: LABELS[/** @type {keyof typeof LABELS} */ (k)] ?? k }),
+      el("dd", { text: v, "data-key": k }),
+    ]),
   );
   const body = /** @type {HTMLElement} */ ($("status-models").querySelector("tbody"));
   body.replaceChildren(
