@@ -1,10 +1,12 @@
 /**
- * One recognizer per data directory: an exclusive lock file, created atomically, naming
- * its holder. Two recognizers on one SQLite gallery would each keep their own models and
- * retrain over each other; the second one is refused at start instead.
+ * One recognizer per data directory: an exclusive advisory lock (flock) on a lock file that
+ * names its holder. Two recognizers on one SQLite gallery would each keep their own models
+ * and retrain over each other; the second one is refused at start instead.
  *
- * A lock left behind by a process that died (SIGKILL, power loss) is taken over when its
- * holder no longer runs on this host.
+ * The operating system drops the lock when its holder exits, however it exits (SIGKILL,
+ * a crash), so a lock file left behind is no obstacle: only a running holder is. That needs
+ * no look at other processes (which Deno allows only with --allow-all, for /proc) and no
+ * clock.
  *
  * @module
  */
@@ -22,16 +24,6 @@ export interface LockHolder {
 
 const LOCK_NAME = "recognizer.lock";
 
-function alive(pid: number): boolean {
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    return true; // no /proc here: assume the holder runs, and let the user remove the file
-  }
-}
-
 function readHolder(path: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(Deno.readTextFileSync(path)) as Partial<LockHolder>;
@@ -39,7 +31,7 @@ function readHolder(path: string): LockHolder | undefined {
       return { pid: parsed.pid, host: parsed.host, since: String(parsed.since ?? "?") };
     }
   } catch {
-    // unreadable or half-written: treated as stale below
+    // unreadable or not yet written by a holder that has just taken the lock
   }
   return undefined;
 }
@@ -56,61 +48,90 @@ function readHolder(path: string): LockHolder | undefined {
 export class DirLock implements Disposable {
   /** The lock file's path, inside the data directory. */
   readonly path: string;
-  #held = true;
+  #file: Deno.FsFile | undefined;
 
-  private constructor(path: string) {
+  private constructor(path: string, file: Deno.FsFile) {
     this.path = path;
+    this.#file = file;
   }
 
   /** Takes the lock of `dir`, or throws a `GalleryError` (`locked`) naming the holder. */
   static acquire(dir: string): DirLock {
     const path = `${dir}/${LOCK_NAME}`;
-    const me: LockHolder = {
-      pid: Deno.pid,
-      host: Deno.hostname(),
-      since: new Date().toISOString(),
-    };
-    for (let attempt = 0; attempt < 2; attempt++) {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const file = Deno.openSync(path, { read: true, write: true, create: true });
+      let locked = false;
       try {
-        const file = Deno.openSync(path, { write: true, createNew: true });
-        try {
-          file.writeSync(new TextEncoder().encode(JSON.stringify(me) + "\n"));
-        } finally {
-          file.close();
+        locked = file.tryLockSync(true);
+        // A holder that was releasing may have removed the file between our open and our
+        // lock: then the lock is on a file nobody else will open again. Start over.
+        if (locked && !samePath(file, path)) {
+          locked = false;
+          continue;
         }
-        return new DirLock(path);
-      } catch (error) {
-        if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      } finally {
+        if (!locked) file.close();
       }
-      const holder = readHolder(path);
-      const stale = holder === undefined ||
-        (holder.host === me.host && (holder.pid === Deno.pid ? false : !alive(holder.pid)));
-      if (!stale) {
-        throw new GalleryError(
-          "locked",
-          `data directory ${dir} is in use by another recognizer (pid ${holder.pid} on ` +
-            `${holder.host}, since ${holder.since}); stop it, or give this one another --data. ` +
-            `If no such process runs, remove ${path}`,
-        );
-      }
-      Deno.removeSync(path); // its holder died: take the lock over
+      if (locked) return DirLock.#own(path, file);
+      break;
     }
-    throw new GalleryError("locked", `could not take the lock ${path}; another process races`);
+    const holder = readHolder(path);
+    const who = holder
+      ? `pid ${holder.pid} on ${holder.host}, since ${holder.since}`
+      : "its holder has not written its name yet";
+    throw new GalleryError(
+      "locked",
+      `data directory ${dir} is in use by another recognizer (${who}); stop it, or give ` +
+        `this one another --data`,
+    );
   }
 
-  /** Removes the lock file. */
+  static #own(path: string, file: Deno.FsFile): DirLock {
+    const me: LockHolder = { pid: Deno.pid, host: hostName(), since: new Date().toISOString() };
+    file.truncateSync(0);
+    file.writeSync(new TextEncoder().encode(JSON.stringify(me) + "\n"));
+    return new DirLock(path, file);
+  }
+
+  /** Removes the lock file and drops the lock. */
   release(): void {
-    if (!this.#held) return;
-    this.#held = false;
+    const file = this.#file;
+    if (!file) return;
+    this.#file = undefined;
     try {
+      // Removed while still locked, so that no other process opens a file about to vanish.
       Deno.removeSync(this.path);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
+    } finally {
+      file.close();
     }
   }
 
   /** Releases the lock, as {@link DirLock.release} does (for `using`). */
   [Symbol.dispose](): void {
     this.release();
+  }
+}
+
+/** True when `path` still names the file `file` has open. */
+function samePath(file: Deno.FsFile, path: string): boolean {
+  try {
+    return file.statSync().ino === Deno.statSync(path).ino;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/** This machine's name for the lock file, or "unknown host" without --allow-sys=hostname. */
+function hostName(): string {
+  try {
+    return Deno.hostname();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      return "unknown host";
+    }
+    throw error;
   }
 }

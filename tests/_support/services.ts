@@ -21,6 +21,24 @@ export interface ServiceProcess {
   stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
+/**
+ * The permission flags of deno.json's task for `name` (`deno task recognizer` ...): the
+ * tests run each service exactly as a user does, so a permission the code needs but the task
+ * lacks fails here rather than on a user's machine.
+ */
+export function taskPermissions(name: string): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT))) as {
+    tasks?: Record<string, string | { command?: string }>;
+  };
+  const task = config.tasks?.[name];
+  const command = typeof task === "string" ? task : task?.command ?? "";
+  const flags = command.split(/\s+/).filter((arg) => arg.startsWith("--allow-"));
+  if (flags.length === 0) {
+    throw new Error(`deno.json: expected a task ${name} with --allow-* flags, got ${command}`);
+  }
+  return flags;
+}
+
 /** Starts `detector.ts`, `recognizer.ts` or `ui.ts` with `args` and waits for it to listen. */
 export async function startService(
   name: "detector" | "recognizer" | "ui",
@@ -28,7 +46,7 @@ export async function startService(
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
   const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL(`${name}.ts`, ROOT).pathname, ...args],
+    args: ["run", ...taskPermissions(name), new URL(`${name}.ts`, ROOT).pathname, ...args],
     stdout: "piped",
     stderr: "piped",
     env: options.env,
