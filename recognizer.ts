@@ -1,21 +1,28 @@
 /**
  * facerec recognizer: stores enrolled faces and answers identify requests.
- * Usage: deno task recognizer [--port 7002] [--data DIR] [flags]
+ * Usage: deno task recognizer [--port 7002] [--data DIR | --gallery postgres://...] [flags]
  * @module
  */
 import { parseServerArgs, SERVER_FLAGS_HELP } from "./lib/cli/server_flags.ts";
 import { runServer } from "./lib/cli/run_server.ts";
 import { EXIT_USAGE, UsageError } from "./lib/core/usage_error.ts";
+import { galleryFlags } from "./lib/cli/gallery_flags.ts";
 import { createLogger } from "./lib/service/log.ts";
 import { RecognizerService } from "./lib/service/recognizer_service.ts";
 
-const HELP = `Usage: recognizer [--port 7002] [--data DIR] [options]
-  --data DIR           gallery directory (default ./facerec-data)
+const HELP = `Usage: recognizer [--port 7002] [--data DIR | --gallery URL] [options]
+  --data DIR           gallery directory, SQLite (default ./facerec-data)
+  --gallery URL        a PostgreSQL gallery several recognizers share instead:
+                       postgres://USER[:PASS]@HOST:PORT/DB
+  --gallery-wait S     keep trying to reach that database at start for S seconds
+                       (default 30)
 ${SERVER_FLAGS_HELP}`;
 
 try {
   const { settings, values, help } = parseServerArgs(Deno.args, {
-    data: { type: "string", default: "facerec-data" },
+    data: { type: "string" },
+    gallery: { type: "string" },
+    "gallery-wait": { type: "string" },
   }, 7002);
   if (help) {
     console.log(HELP);
@@ -23,7 +30,7 @@ try {
   }
   const log = createLogger("recognizer", settings.logLevel);
   const service = await RecognizerService.start({
-    dataDir: values.data as string,
+    ...galleryFlags(values),
     workers: settings.workers,
     limits: settings.limits,
     log,

@@ -13,7 +13,8 @@
  * and 2 workers, 1/4/16 clients), scale (galleries of 100 to 10,000 faces), dnn (the default
  * YuNet + descriptor pipeline in process, against face-api, and through the services:
  * scripts/bench_dnn.ts), dnn-scale (dnn at 10,000 faces: scripts/bench_dnn_scale.ts), enroll
- * (enrolling into an empty gallery and into one of 400 faces: scripts/bench_enroll.ts).
+ * (enrolling into an empty gallery and into one of 400 faces: scripts/bench_enroll.ts), dnn-100k
+ * (identify with 100,000 stored descriptors against 5: scripts/bench_dnn_100k.ts).
  * @module
  */
 import { wholeImageFace } from "./lib/whole_face.ts";
@@ -38,6 +39,13 @@ import {
   type DnnScaleConfig,
   type DnnScaleResult,
 } from "./bench_dnn_scale.ts";
+import {
+  benchDnn100k,
+  type Dnn100kConfig,
+  type Dnn100kResult,
+  DNN_100K_FULL,
+  DNN_100K_QUICK,
+} from "./bench_dnn_100k.ts";
 import {
   benchEnroll,
   ENROLL_FULL,
@@ -73,6 +81,7 @@ export const SECTIONS = [
   "dnn",
   "dnn-scale",
   "enroll",
+  "dnn-100k",
 ] as const;
 /** One of {@link SECTIONS}. */
 export type Section = typeof SECTIONS[number];
@@ -89,6 +98,7 @@ export interface BenchConfig {
   probes: number;
   dnn: DnnConfig;
   dnnScale: DnnScaleConfig;
+  dnn100k: Dnn100kConfig;
   enroll: EnrollConfig;
 }
 
@@ -103,6 +113,7 @@ const FULL: BenchConfig = {
   probes: 40,
   dnn: DNN_FULL,
   dnnScale: DNN_SCALE_FULL,
+  dnn100k: DNN_100K_FULL,
   enroll: ENROLL_FULL,
 };
 const QUICK: BenchConfig = {
@@ -116,6 +127,7 @@ const QUICK: BenchConfig = {
   probes: 10,
   dnn: DNN_QUICK,
   dnnScale: DNN_SCALE_QUICK,
+  dnn100k: DNN_100K_QUICK,
   enroll: ENROLL_QUICK,
 };
 
@@ -541,6 +553,7 @@ export interface BenchResults {
   scale?: Awaited<ReturnType<typeof benchScale>>;
   dnn?: DnnResult;
   dnnScale?: DnnScaleResult;
+  dnn100k?: Dnn100kResult;
   enroll?: EnrollResult;
   /** When each section was last measured, and how long it took (s). */
   runs?: Partial<Record<Section, { date: string; seconds: number }>>;
@@ -556,6 +569,7 @@ const FIELD: Record<Section, keyof BenchResults> = {
   dnn: "dnn",
   "dnn-scale": "dnnScale",
   enroll: "enroll",
+  "dnn-100k": "dnn100k",
 };
 
 /**
@@ -728,6 +742,7 @@ if (import.meta.main) {
   await run("dnn", () => benchDnn(config.dnn));
   await run("dnn-scale", () => benchDnnScale(config.dnnScale));
   await run("enroll", () => benchEnroll(config.enroll));
+  await run("dnn-100k", () => benchDnn100k(config.dnn100k));
   results.seconds = round((performance.now() - t0) / 1000, 0);
   await Deno.mkdir(outDir, { recursive: true });
   if (sections.length < SECTIONS.length) {

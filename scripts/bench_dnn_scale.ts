@@ -149,14 +149,15 @@ export function syntheticDescriptors(
   });
 }
 
-interface RealFace {
+/** A real face as the services make it. */
+export interface RealFace {
   crop: Uint8Array;
   chip: Uint8Array;
   vector: Float32Array;
 }
 
 /** Crop, chip and descriptor of the largest face of each photo, as the services make them. */
-async function realFaces(files: string[]): Promise<RealFace[]> {
+export async function realFaces(files: string[]): Promise<RealFace[]> {
   const { loadOpenCV } = await import("../wasm/opencv.ts");
   const { YunetDetector } = await import("../lib/detection/yunet.ts");
   const { alignChip } = await import("../lib/detection/align.ts");
@@ -320,7 +321,7 @@ function profileLbphUpdate(path: string): LbphProfile {
   return { modelBytes: bytes.length, ms, cpuMs };
 }
 
-function searchTiming(size: number, probes: number): DnnScaleResult["search"][number] {
+export function searchTiming(size: number, probes: number): DnnScaleResult["search"][number] {
   const per = PER_IDENTITY;
   const vectors = syntheticDescriptors(Math.ceil(size / per) + 1, per, 7);
   const index = new EmbeddingIndex(DESCRIPTOR_LENGTH, size);
@@ -340,7 +341,7 @@ function searchTiming(size: number, probes: number): DnnScaleResult["search"][nu
   return { size, meanMs: round(mean(ms), 3), p99Ms: stats.p99, cpuMs: round(cpuMs, 3) };
 }
 
-async function readFace(dir: string, name: string): Promise<WireFace> {
+export async function readFace(dir: string, name: string): Promise<WireFace> {
   return {
     width: FACE_WIDTH,
     height: FACE_HEIGHT,
@@ -348,6 +349,28 @@ async function readFace(dir: string, name: string): Promise<WireFace> {
     box: { x: 0, y: 0, width: 100, height: 100 },
     imageIndex: 0,
     chip: { width: CHIP, height: CHIP, pixels: await Deno.readFile(`${dir}/${name}.chip`) },
+  };
+}
+
+/**
+ * A dnn identify of probe `i` (cycling) sent straight to the recognizer at `endpoint`:
+ * resolves true when it named `person`, throws on an error reply.
+ */
+export function probeIdentify(
+  endpoint: ReturnType<typeof endpointOf>,
+  probes: readonly WireFace[],
+  person: string,
+): (i: number) => Promise<boolean> {
+  return async (i) => {
+    const reply = await call(endpoint, {
+      op: "identify",
+      algorithm: "dnn",
+      faces: [probes[i % probes.length]!],
+    });
+    if (reply.op !== "identify" || reply.status !== "ok") {
+      throw new Error(`identify: ${JSON.stringify(reply).slice(0, 300)}`);
+    }
+    return reply.faces[0]?.name === person;
   };
 }
 
@@ -399,17 +422,7 @@ export async function benchDnnScale(config: DnnScaleConfig): Promise<DnnScaleRes
     try {
       const listening = performance.now() - t;
       const endpoint = endpointOf(service);
-      const identify = async (i: number) => {
-        const reply = await call(endpoint, {
-          op: "identify",
-          algorithm: "dnn",
-          faces: [probes[i % probes.length]!],
-        });
-        if (reply.op !== "identify" || reply.status !== "ok") {
-          throw new Error(`identify: ${JSON.stringify(reply).slice(0, 300)}`);
-        }
-        return reply.faces[0]?.name === meta.person;
-      };
+      const identify = probeIdentify(endpoint, probes, meta.person);
       const timed = async (n: number) => {
         const ms: number[] = [];
         let right = 0;

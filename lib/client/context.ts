@@ -45,7 +45,8 @@ export const defaultSignals: SignalHooks = {
 
 /**
  * Sends one request to the detector, with the token, on its own connection. A reply is
- * accepted up to the codec's default frame cap.
+ * accepted up to the codec's default frame cap. A read (identify, list, stats) whose
+ * connection is cut before its reply is retried once, on a new connection.
  *
  * @throws {UnavailableError} when the detector cannot be reached or does not answer.
  */
@@ -54,5 +55,7 @@ export function call(ctx: Context, request: ClientRequest): Promise<Response> {
     timeoutMs: ctx.timeoutMs,
     maxFrameBytes: DEFAULT_LIMITS.maxBodyBytes,
     peerName: "detector",
+    // A read cut mid-flight (a detector behind a balancer went away) is sent once more.
+    retry: true,
   });
 }

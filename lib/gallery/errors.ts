@@ -10,7 +10,9 @@ export type GalleryErrorCode =
   | "corrupt"
   | "locked"
   /** A rename onto a name that another person already holds. */
-  | "exists";
+  | "exists"
+  /** A shared gallery's database cannot be reached (writes are refused meanwhile). */
+  | "unavailable";
 
 /** A gallery operation that callers are expected to catch and report. */
 export class GalleryError extends Error {

@@ -11,7 +11,8 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { GalleryError } from "./errors.ts";
-import { createHash } from "node:crypto";
+import { checkNewFaces, noSuchFace, sha256, vectorBytes } from "./_new_face.ts";
+import type { AddedFaces, ForgottenFace } from "./store.ts";
 import { nameKey, normalizeName } from "./name.ts";
 
 /** A stored face crop. `label` is the owning person's id. */
@@ -218,15 +219,6 @@ function migrate(db: DatabaseSync): void {
   }
 }
 
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest());
-}
-
-/** A descriptor as stored: its float32 bytes, little-endian (the platform's order). */
-function vectorBytes(vector: Float32Array): Uint8Array {
-  return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength).slice();
-}
-
 function bytesVector(bytes: Uint8Array): Float32Array {
   const copy = bytes.slice();
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
@@ -325,36 +317,9 @@ export class Gallery implements Disposable {
    * returned. A crop byte-identical to one the person already has is not stored again.
    * Returns the person's id and name, what was stored, and the new generation.
    */
-  addFaces(
-    rawName: string,
-    faces: readonly NewFace[],
-  ): {
-    personId: number;
-    name: string;
-    stored: number;
-    personFaces: number;
-    generation: number;
-    /**
-     * Per face given, in order: its new id, or null when the person already has a
-     * byte-identical crop (a duplicate, not stored again).
-     */
-    ids: (number | null)[];
-  } {
+  addFaces(rawName: string, faces: readonly NewFace[]): AddedFaces {
     const name = normalizeName(rawName);
-    for (const [i, face] of faces.entries()) {
-      if (face.pixels.length !== face.width * face.height) {
-        throw new TypeError(
-          `face ${i}: expected ${face.width}x${face.height} = ${
-            face.width * face.height
-          } bytes, got ${face.pixels.length}`,
-        );
-      }
-      if (face.landmarks && face.landmarks.length !== 10) {
-        throw new TypeError(
-          `face ${i}: expected 10 landmark coordinates, got ${face.landmarks.length}`,
-        );
-      }
-    }
+    checkNewFaces(faces);
     return this.#transaction(() => {
       const now = Date.now();
       const key = nameKey(name);
@@ -561,27 +526,14 @@ export class Gallery implements Disposable {
    * @throws {GalleryError} `not_found` when nobody is named `rawName`, or when they have no
    * face with id `faceId` (another person's face is not theirs to lose).
    */
-  forgetFace(rawName: string, faceId: number): {
-    personId: number;
-    name: string;
-    faceId: number;
-    personFaces: number;
-    removedPerson: boolean;
-    generation: number;
-  } {
+  forgetFace(rawName: string, faceId: number): ForgottenFace {
     return this.#transaction(() => {
       const person = this.#require(rawName);
       const { changes } = this.#stmt("DELETE FROM faces WHERE id = ? AND person_id = ?").run(
         faceId,
         person.id,
       );
-      if (Number(changes) === 0) {
-        throw new GalleryError(
-          "not_found",
-          `${JSON.stringify(person.name)} has no face with id ${faceId} ` +
-            `(list their faces with "faces ${person.name}")`,
-        );
-      }
+      if (Number(changes) === 0) throw noSuchFace(person.name, faceId);
       const personFaces = this.#countFaces(person.id);
       if (personFaces === 0) this.#stmt("DELETE FROM people WHERE id = ?").run(person.id);
       return {

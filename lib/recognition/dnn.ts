@@ -130,6 +130,11 @@ export class DnnRecognizer implements Recognizer {
     return this.#index.removeIds(ids);
   }
 
+  /** The ids of the faces whose descriptors it holds. */
+  faceIds(): number[] {
+    return this.#index.ids();
+  }
+
   /** Nearest people for a descriptor computed elsewhere; empty when nothing is held. */
   predictDescriptor(vector: Float32Array, limit = 5): Candidate[] {
     return this.#index.search(vector, limit);

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { Gallery } from "../gallery/mod.ts";
+import type { EmbeddingCounts, GalleryStore } from "../gallery/mod.ts";
 import type { ModelState, WireChip } from "../protocol/messages.ts";
 import { DEFAULT_THRESHOLDS, DNN_GREY_THRESHOLD, DnnRecognizer } from "../recognition/mod.ts";
 import { DESCRIPTOR_LENGTH, DESCRIPTOR_MODEL } from "../recognition/face_descriptor.ts";
@@ -19,10 +19,12 @@ import type { Embedded, RecognitionPool } from "./recognition_worker.ts";
 
 /** Chips re-embedded per worker job when a gallery is brought to a new descriptor model. */
 const REEMBED_BATCH = 16;
+/** Descriptors read per query when catching up with other replicas' enrollments. */
+const RESYNC_BATCH = 2000;
 
 /** See the module documentation. */
 export class DnnModel {
-  readonly #gallery: Gallery;
+  readonly #gallery: GalleryStore;
   readonly #pool: RecognitionPool;
   readonly #log: Logger;
   readonly #recognizer = new DnnRecognizer({
@@ -33,18 +35,22 @@ export class DnnModel {
   #closed = false;
   // embeddingCounts() reads every face row (a few hundred MB at 10,000 faces): it is asked
   // again only after a change that could move it, never per request.
-  #cached: { embedded: number; pending: number; noChip: number } | undefined;
+  // The counts are re-read in the background after a change; state() reports the last ones
+  // read, so that it never waits for (or fails with) a shared database.
+  #cached: EmbeddingCounts = { embedded: 0, pending: 0, noChip: 0 };
+  #recount: Promise<void> | undefined;
 
-  #counts(): { embedded: number; pending: number; noChip: number } {
-    return this.#cached ??= this.#gallery.embeddingCounts(DESCRIPTOR_MODEL);
+  /** Re-reads the face counts (`state()` reports them); a failure keeps the old ones. */
+  recount(): Promise<void> {
+    return this.#recount ??= this.#gallery.embeddingCounts(DESCRIPTOR_MODEL).then(
+      (counts) => {
+        this.#cached = counts;
+      },
+      (error) => this.#log.warn("cannot read dnn face counts", { error }),
+    ).finally(() => this.#recount = undefined);
   }
 
-  /** Forgets the cached face counts: the gallery changed in a way this model did not see. */
-  invalidate(): void {
-    this.#cached = undefined;
-  }
-
-  constructor(gallery: Gallery, pool: RecognitionPool, log: Logger) {
+  constructor(gallery: GalleryStore, pool: RecognitionPool, log: Logger) {
     this.#gallery = gallery;
     this.#pool = pool;
     this.#log = log;
@@ -56,7 +62,7 @@ export class DnnModel {
    * re-embeds, in the background, stored chips that have no descriptor of this model.
    */
   async start(): Promise<void> {
-    const stored = this.#gallery.embeddings(DESCRIPTOR_MODEL);
+    const stored = await this.#gallery.embeddings(DESCRIPTOR_MODEL);
     this.#recognizer.addDescriptors(
       stored.map((s) => s.vector),
       stored.map((s) => s.label),
@@ -64,7 +70,8 @@ export class DnnModel {
     );
     await this.#pool.broadcast({ type: "loadDescriptor" });
     this.#log.info("model loaded", { algorithm: "dnn", faces: stored.length });
-    if (this.#gallery.embeddingCounts(DESCRIPTOR_MODEL).pending > 0) {
+    await this.recount();
+    if (this.#cached.pending > 0) {
       this.#reembedding = this.#reembed().finally(() => this.#reembedding = undefined);
     }
   }
@@ -72,18 +79,20 @@ export class DnnModel {
   async #reembed(): Promise<void> {
     let done = 0;
     while (!this.#closed) {
-      const batch = this.#gallery.pendingChips(DESCRIPTOR_MODEL, REEMBED_BATCH);
-      if (batch.length === 0) break;
       try {
+        const batch = await this.#gallery.pendingChips(DESCRIPTOR_MODEL, REEMBED_BATCH);
+        if (batch.length === 0) break;
         const { vectors } = await this.#pool.run({
           type: "embedPng",
           pngs: batch.map((b) => b.chipPng),
         });
         // Faces forgotten while their batch was in the worker are not stored, so not live.
-        const live = new Set(this.#gallery.setEmbeddings(
-          DESCRIPTOR_MODEL,
-          batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })),
-        ));
+        const live = new Set(
+          await this.#gallery.setEmbeddings(
+            DESCRIPTOR_MODEL,
+            batch.map((b, i) => ({ id: b.id, vector: vectors[i]! })),
+          ),
+        );
         const kept = batch.flatMap((b, i) => live.has(b.id) ? [{ b, v: vectors[i]! }] : []);
         this.#recognizer.addDescriptors(
           kept.map((k) => k.v),
@@ -91,13 +100,40 @@ export class DnnModel {
           kept.map((k) => k.b.id),
         );
         done += batch.length;
-        this.#cached = undefined;
+        await this.recount();
       } catch (error) {
         this.#log.error("re-embedding stored chips failed", { error });
         return;
       }
     }
     if (done > 0) this.#log.info("re-embedded stored chips", { algorithm: "dnn", faces: done });
+  }
+
+  /**
+   * Brings the index to the gallery's descriptors: adds the ones it lacks (enrolled through
+   * another replica), drops the ones the gallery no longer has (forgotten through one).
+   * The caller keeps this replica's own writes out meanwhile. Returns what changed.
+   */
+  async resync(): Promise<{ added: number; removed: number }> {
+    const stored = await this.#gallery.embeddingIds(DESCRIPTOR_MODEL);
+    const held = new Set(this.#recognizer.faceIds());
+    const inGallery = new Set(stored);
+    const missing = stored.filter((id) => !held.has(id));
+    const gone = [...held].filter((id) => !inGallery.has(id));
+    for (let i = 0; i < missing.length; i += RESYNC_BATCH) {
+      const batch = await this.#gallery.embeddingsOf(
+        DESCRIPTOR_MODEL,
+        missing.slice(i, i + RESYNC_BATCH),
+      );
+      this.#recognizer.addDescriptors(
+        batch.map((e) => e.vector),
+        batch.map((e) => e.label),
+        batch.map((e) => e.id),
+      );
+    }
+    if (gone.length > 0) this.#recognizer.removeFaces(gone);
+    if (missing.length > 0 || gone.length > 0) await this.recount();
+    return { added: missing.length, removed: gone.length };
   }
 
   /** Descriptors of aligned chips, and the chips as PNG for the gallery. */
@@ -120,21 +156,19 @@ export class DnnModel {
   ): void {
     this.#recognizer.addDescriptors(vectors, ids.map(() => label), ids);
     const c = this.#cached;
-    if (c) {
-      this.#cached = { ...c, embedded: c.embedded + ids.length, noChip: c.noChip + withoutChip };
-    }
+    this.#cached = { ...c, embedded: c.embedded + ids.length, noChip: c.noChip + withoutChip };
   }
 
   /** Drops a forgotten person's descriptors. */
   forgotten(label: number): void {
     this.#recognizer.removeLabel(label);
-    this.#cached = undefined;
+    void this.recount();
   }
 
   /** Drops forgotten faces' descriptors. */
   facesRemoved(ids: readonly number[]): void {
     this.#recognizer.removeFaces(ids);
-    this.#cached = undefined;
+    void this.recount();
   }
 
   /** Ranked candidates for each chip: the network runs in a worker, the search here. */
@@ -160,7 +194,7 @@ export class DnnModel {
 
   /** The dnn model's state, with the reason when it cannot use every stored face. */
   state(): ModelState {
-    const counts = this.#counts();
+    const counts = this.#cached;
     const faces = this.#recognizer.sampleCount;
     const threshold = DEFAULT_THRESHOLDS.dnn;
     const noChip = counts.noChip === 0
@@ -203,5 +237,6 @@ export class DnnModel {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#reembedding;
+    await this.#recount;
   }
 }

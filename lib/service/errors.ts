@@ -83,6 +83,8 @@ export function statusOf(error: unknown): Exclude<Status, "ok"> {
       ? "notFound"
       : error.code === "invalid_name" || error.code === "exists"
       ? "badRequest"
+      : error.code === "unavailable"
+      ? "unavailable"
       : "internal";
   }
   if (error instanceof JobInputError) return error.code === "too_large" ? "tooLarge" : "badRequest";

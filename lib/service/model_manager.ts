@@ -15,12 +15,15 @@
  *   has been stored and handed over.
  * - Models are stored with the generation they were trained at, so a restart serves them
  *   straight away and only retrains what is stale.
- * - The trainers read the gallery file themselves: the service's event loop never reads or
- *   copies the whole gallery (100 MB at 10,000 faces).
+ * - The trainers read the gallery themselves (they open its location): the service's event
+ *   loop never reads or copies the whole gallery (100 MB at 10,000 faces).
+ * - The gallery's generation and face counts per person are cached here and refreshed by
+ *   each training run (and by {@link ModelManager.refresh}): a prediction never waits for
+ *   the database, so a replica whose shared database is down keeps answering identify.
  *
  * @module
  */
-import type { Gallery } from "../gallery/mod.ts";
+import type { GalleryStore } from "../gallery/mod.ts";
 import { CLASSIC_ALGORITHMS, type ClassicAlgorithm } from "../core/algorithms.ts";
 import type { ModelState } from "../protocol/messages.ts";
 import { DEFAULT_THRESHOLDS, FISHER_CALIBRATION, fisherCalibrates } from "../recognition/mod.ts";
@@ -139,16 +142,31 @@ class Lane {
 
 /** See the module documentation. */
 export class ModelManager {
-  readonly #gallery: Gallery;
+  readonly #gallery: GalleryStore;
   readonly #predictors: RecognitionPool;
   readonly #log: Logger;
   readonly #states = new Map<ClassicAlgorithm, AlgorithmState>();
   readonly #incremental: Lane;
   readonly #batch: Lane;
   #closed = false;
+  /** The gallery generation last read or written. */
+  #generation = 0;
+  /** Faces per person, as last read. */
+  #perPerson: number[] = [];
+  /**
+   * Whether this replica retrains the batch models and stores snapshots. Always, on a
+   * gallery of its own; on a shared one, only the replica holding the gallery's leader
+   * lock: the others load the snapshots it stores.
+   */
+  #leader = true;
 
-  constructor(gallery: Gallery, trainers: Trainers, predictors: RecognitionPool, log: Logger) {
-    if (gallery.path === ":memory:" || gallery.path === "") {
+  constructor(
+    gallery: GalleryStore,
+    trainers: Trainers,
+    predictors: RecognitionPool,
+    log: Logger,
+  ) {
+    if (gallery.location === ":memory:" || gallery.location === "") {
       throw new TypeError("ModelManager: expected a gallery file the trainers can open");
     }
     this.#gallery = gallery;
@@ -169,12 +187,12 @@ export class ModelManager {
 
   /** Loads stored models into the prediction workers, then retrains whatever is stale. */
   async start(): Promise<void> {
-    const generation = this.#gallery.generation();
-    this.#refreshAvailability();
+    await this.refresh();
+    const generation = this.#generation;
     for (const lane of this.#lanes) {
       let current = true;
       for (const algorithm of lane.algorithms) {
-        const stored = this.#gallery.loadModel(algorithm);
+        const stored = await this.#gallery.loadModel(algorithm);
         if (!stored) {
           if (!this.#state(algorithm).unavailable) current = false;
           continue;
@@ -203,15 +221,73 @@ export class ModelManager {
     return this.#states.get(algorithm)!;
   }
 
+  /**
+   * Makes this replica the one that retrains Eigenfaces and Fisherfaces (or not). A new
+   * leader retrains whatever is stale.
+   */
+  setLeader(leader: boolean): void {
+    if (leader === this.#leader) return;
+    this.#leader = leader;
+    this.#log.info(
+      leader ? "leading batch retrains" : "following: batch models come from the leader",
+    );
+    if (leader) {
+      this.#batch.trainedGeneration = -1;
+      this.#kick(this.#batch);
+    }
+  }
+
+  /** Whether this replica retrains the batch models. */
+  get leader(): boolean {
+    return this.#leader;
+  }
+
+  /**
+   * The gallery changed through another replica (or may have): re-reads its state, brings
+   * LBPH up to date and, with `snapshots` on a follower, loads newer stored snapshots.
+   */
+  async synchronize(options: { snapshots?: boolean } = {}): Promise<void> {
+    await this.refresh();
+    this.#kick(this.#incremental);
+    // A follower re-reads the stored snapshots only when it may have missed their
+    // notification (they are large: reading them on every change would be waste).
+    if (!this.#leader && options.snapshots) this.#batch.trainedGeneration = -1;
+    this.#kick(this.#batch);
+  }
+
+  /** A snapshot was stored by another replica: a follower loads it if it is newer. */
+  modelStored(algorithm: string, generation: number): void {
+    if (this.#leader || !this.#batch.algorithms.includes(algorithm as ClassicAlgorithm)) return;
+    const served = this.#state(algorithm as ClassicAlgorithm).served;
+    if (served && served.generation >= generation) return;
+    this.#batch.trainedGeneration = -1;
+    this.#kick(this.#batch);
+  }
+
+  /** Re-reads the gallery's generation and face counts (the cache predictions use). */
+  async refresh(): Promise<void> {
+    const [generation, people] = await Promise.all([
+      this.#gallery.generation(),
+      this.#gallery.listPeople(),
+    ]);
+    this.#note(generation);
+    this.#perPerson = people.map((p) => p.faces);
+    this.#refreshAvailability();
+  }
+
+  #note(generation: number): void {
+    if (generation > this.#generation) this.#generation = generation;
+  }
+
   #refreshAvailability(): void {
-    const perPerson = this.#gallery.listPeople().map((p) => p.faces);
     for (const algorithm of CLASSIC_ALGORITHMS) {
-      this.#state(algorithm).unavailable = unavailableReason(algorithm, perPerson);
+      this.#state(algorithm).unavailable = unavailableReason(algorithm, this.#perPerson);
     }
   }
 
   /** Resolves once every classic model reflects at least gallery generation `generation`. */
   trained(generation: number): Promise<void> {
+    this.#note(generation);
     return Promise.all(this.#lanes.map((lane) => this.#wait(lane, generation))).then(() => {});
   }
 
@@ -220,6 +296,7 @@ export class ModelManager {
    * background retrain of the others: what an enroll or forget waits for.
    */
   updated(generation: number): Promise<void> {
+    this.#note(generation);
     this.#kick(this.#batch);
     return this.#wait(this.#incremental, generation);
   }
@@ -235,11 +312,12 @@ export class ModelManager {
     // Nothing to train: return here, as a loop that never awaits would run its `finally`
     // before `lane.loop` is assigned, leaving the lane marked busy forever (an enroll of
     // duplicates only, e.g. a resent one, kicks an up-to-date lane).
-    if (lane.loop || this.#closed || lane.trainedGeneration >= this.#gallery.generation()) return;
+    if (lane.loop || this.#closed || lane.trainedGeneration >= this.#generation) return;
     lane.loop = (async () => {
       try {
-        while (!this.#closed && lane.trainedGeneration < this.#gallery.generation()) {
-          const generation = this.#gallery.generation();
+        while (!this.#closed && lane.trainedGeneration < this.#generation) {
+          await this.refresh();
+          const generation = this.#generation;
           lane.running = true;
           const full = await this.#train(lane, generation);
           lane.trainedGeneration = generation;
@@ -251,7 +329,10 @@ export class ModelManager {
           if (full) await lane.trainer.recycle();
         }
       } catch (error) {
+        // The gallery could not be read (a shared database that went away): the waiters
+        // are answered now, with the models as they are, rather than left hanging.
         this.#log.error("training loop failed", { error });
+        lane.release(true);
       } finally {
         lane.running = false;
         lane.loop = undefined;
@@ -265,9 +346,15 @@ export class ModelManager {
    * recorded for that algorithm and the others go on. True when a full retrain ran.
    */
   async #train(lane: Lane, generation: number): Promise<boolean> {
-    this.#refreshAvailability();
-    const lastFaceId = this.#gallery.lastFaceId();
-    const save = { gallery: this.#gallery.path, generation, lastFaceId };
+    if (lane === this.#batch && !this.#leader) {
+      await this.#adoptStored(lane);
+      return false;
+    }
+    const lastFaceId = await this.#gallery.lastFaceId();
+    // Only the leader stores snapshots: a follower's LBPH updates start from the leader's.
+    const save = this.#leader
+      ? { gallery: this.#gallery.location, generation, lastFaceId }
+      : undefined;
     let held = false, full = false;
     try {
       for (const algorithm of lane.algorithms) {
@@ -276,7 +363,7 @@ export class ModelManager {
           state.failed = undefined;
           if (state.served) {
             await this.#predictors.broadcast({ type: "drop", algorithm });
-            this.#gallery.dropModel(algorithm);
+            await this.#gallery.dropModel(algorithm);
             state.served = undefined;
           }
           continue;
@@ -286,11 +373,11 @@ export class ModelManager {
         try {
           let result: Trained;
           let mode: string;
-          if (INCREMENTAL.includes(algorithm) && served && this.#onlyAddedSince(served)) {
+          if (INCREMENTAL.includes(algorithm) && served && await this.#onlyAddedSince(served)) {
             result = await lane.trainer.run({
               type: "updateFrom",
               algorithm,
-              gallery: this.#gallery.path,
+              gallery: this.#gallery.location,
               afterId: served.lastFaceId,
               upToId: lastFaceId,
               save,
@@ -301,7 +388,7 @@ export class ModelManager {
               // The gallery is read once per run and held for this run's retrains only.
               await lane.trainer.run({
                 type: "readFaces",
-                gallery: this.#gallery.path,
+                gallery: this.#gallery.location,
                 upToId: lastFaceId,
               });
               held = true;
@@ -359,9 +446,46 @@ export class ModelManager {
     }
   }
 
+  /** A follower's batch lane: serve the leader's stored snapshots when they are newer. */
+  async #adoptStored(lane: Lane): Promise<void> {
+    for (const algorithm of lane.algorithms) {
+      const state = this.#state(algorithm);
+      if (state.unavailable) {
+        if (state.served) {
+          await this.#predictors.broadcast({ type: "drop", algorithm });
+          state.served = undefined;
+        }
+        continue;
+      }
+      try {
+        // The stamp first: the snapshot itself is large, and usually not newer.
+        const stamp = await this.#gallery.modelGeneration(algorithm);
+        if (stamp === undefined || (state.served && state.served.generation >= stamp)) continue;
+        const stored = await this.#gallery.loadModel(algorithm);
+        if (!stored) continue;
+        await this.#loadPredictors(algorithm, stored.bytes);
+        state.served = {
+          generation: stored.generation,
+          faces: stored.faces,
+          lastFaceId: stored.lastFaceId,
+          threshold: stored.threshold ?? null,
+        };
+        state.failed = undefined;
+        this.#log.info("model loaded from the leader", {
+          algorithm,
+          faces: stored.faces,
+          generation: stored.generation,
+        });
+      } catch (error) {
+        state.failed = error instanceof Error ? error.message : String(error);
+        this.#log.warn("cannot load a stored model", { algorithm, error });
+      }
+    }
+  }
+
   /** True when no face the model was trained on has been removed since. */
-  #onlyAddedSince(served: Served): boolean {
-    return this.#gallery.countFacesUpTo(served.lastFaceId) === served.faces;
+  async #onlyAddedSince(served: Served): Promise<boolean> {
+    return await this.#gallery.countFacesUpTo(served.lastFaceId) === served.faces;
   }
 
   #lane(algorithm: ClassicAlgorithm): Lane {
@@ -374,10 +498,9 @@ export class ModelManager {
    * the served model is behind and its last run failed, with the reason.
    */
   states(): ModelState[] {
-    const generation = this.#gallery.generation();
-    this.#refreshAvailability();
-    let counted: number | undefined;
-    const people = () => counted ??= this.#gallery.counts().people;
+    const generation = this.#generation;
+    // From the cached counts, as the rest of this state: never a database read.
+    const people = () => this.#perPerson.filter((n) => n > 0).length;
     return CLASSIC_ALGORITHMS.map((algorithm): ModelState => {
       const s = this.#state(algorithm);
       if (s.unavailable) {
@@ -422,9 +545,8 @@ export class ModelManager {
     limit = 5,
   ): Promise<{ ranked: LabelCandidate[][]; threshold: number | null }> {
     const state = this.#state(algorithm);
-    this.#refreshAvailability();
     if (state.unavailable) throw new ModelNotReadyError(state.unavailable);
-    if (!state.served) await this.#wait(this.#lane(algorithm), this.#gallery.generation());
+    if (!state.served) await this.#wait(this.#lane(algorithm), this.#generation);
     if (!state.served) {
       throw new ModelNotReadyError(
         `the ${algorithm} model is not trained${state.failed ? `: ${state.failed}` : ""}`,

@@ -19,7 +19,7 @@ import {
   shareRecognizer,
 } from "../recognition/mod.ts";
 import { byType, serveWorker, transferable } from "./worker_host.ts";
-import { Gallery, type StoredFace } from "../gallery/mod.ts";
+import { openGallery, type StoredFace } from "../gallery/mod.ts";
 import type { FaceDescriptor } from "../recognition/face_descriptor.ts";
 // Not imaging/mod.ts: that pulls in OpenCV-WASM (about 68 MiB per worker), which recognition
 // never uses.
@@ -197,12 +197,12 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
       ...pngs.map((p) => p.buffer as ArrayBuffer),
     ]);
   let held: { images: FaceImage[]; labels: number[] } | undefined;
-  const trained = (model: Recognizer, save?: SaveTo, threshold: number | null = null) => {
+  const trained = async (model: Recognizer, save?: SaveTo, threshold: number | null = null) => {
     const bytes = model.save();
     if (save) {
       // Stored from here: the service's event loop never writes a 70 MB blob itself.
-      using gallery = Gallery.open(save.gallery);
-      gallery.saveModel({
+      await using gallery = await openGallery(save.gallery);
+      await gallery.saveModel({
         algorithm: model.algorithm,
         bytes,
         generation: save.generation,
@@ -241,20 +241,32 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
       held = unpack(job.faces);
       return true;
     },
-    readFaces: (job) => {
-      using gallery = Gallery.open(job.gallery, { readOnly: true });
-      const faces = gallery.faces(0, job.upToId);
+    readFaces: async (job) => {
+      await using gallery = await openGallery(job.gallery, { readOnly: true });
+      const faces = await gallery.faces(0, job.upToId);
       held = { images: faces.map(stored), labels: faces.map((f) => f.label) };
-      return true;
+      return true as const;
     },
-    updateFrom: (job) => {
-      using gallery = Gallery.open(job.gallery, { readOnly: true });
-      const snapshot = gallery.loadModel(job.algorithm);
-      if (!snapshot) throw new Error(`no stored ${job.algorithm} model to update`);
-      const fresh = gallery.faces(job.afterId, job.upToId);
+    updateFrom: async (job) => {
+      await using gallery = await openGallery(job.gallery, { readOnly: true });
+      const snapshot = await gallery.loadModel(job.algorithm);
+      // From what the snapshot holds, not from job.afterId: on a shared gallery another
+      // replica (the leader) stores them, and this one may not have stored its last update.
+      const from = snapshot?.lastFaceId ?? 0;
+      if (
+        !snapshot || from > job.upToId || await gallery.countFacesUpTo(from) !== snapshot.faces
+      ) {
+        // None yet, newer than asked, or faces it holds were removed since: train afresh.
+        const faces = await gallery.faces(0, job.upToId);
+        const model = createRecognizer(job.algorithm);
+        model.train(faces.map(stored), faces.map((f) => f.label));
+        return await trained(model, job.save);
+      }
+      const fresh = await gallery.faces(from, job.upToId);
       const model = loadRecognizer(snapshot.bytes);
-      model.update(fresh.map(stored), fresh.map((f) => f.label));
-      return trained(model, job.save);
+      // Nothing new when the stored snapshot (the leader's) already holds every face.
+      if (fresh.length > 0) model.update(fresh.map(stored), fresh.map((f) => f.label));
+      return await trained(model, job.save);
     },
     forgetFaces: () => {
       held = undefined;

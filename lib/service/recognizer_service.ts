@@ -4,7 +4,15 @@
  * It never sees encoded images; the detector sends it normalised crops.
  * @module
  */
-import { DirLock, Gallery, normalizeName } from "../gallery/mod.ts";
+import {
+  DirLock,
+  GalleryError,
+  type GalleryStore,
+  normalizeName,
+  PostgresGallery,
+  redactUrl,
+  SqliteGallery,
+} from "../gallery/mod.ts";
 import { FACE_HEIGHT, FACE_WIDTH } from "../imaging/image.ts";
 import type {
   EnrollResponse,
@@ -32,6 +40,7 @@ import { recognizerRequest } from "./hop_requests.ts";
 import type { ServiceLimits } from "./limits.ts";
 import type { Logger } from "./log.ts";
 import { ModelManager } from "./model_manager.ts";
+import { ReplicaSync } from "./replica_sync.ts";
 import type { ClassicAlgorithm } from "../core/algorithms.ts";
 import type { RecognitionJob, RecognitionPool, RecognitionResults } from "./recognition_worker.ts";
 import { VERSION } from "./version.ts";
@@ -42,8 +51,17 @@ import { WorkerPool } from "./worker_pool.ts";
 
 /** Options of {@link RecognizerService.start}. */
 export interface RecognizerServiceOptions {
-  /** Directory holding `gallery.db` (created if missing). */
-  dataDir: string;
+  /** Directory holding `gallery.db` (created if missing): the default, SQLite gallery. */
+  dataDir?: string;
+  /**
+   * A `postgres://USER[:PASS]@HOST:PORT/DB` URL instead: a gallery several recognizers
+   * share. Exactly one of `dataDir` and `gallery` is given.
+   */
+  gallery?: string;
+  /** How long to keep trying to reach the `gallery` database at start (default 30 s). */
+  galleryWaitMs?: number;
+  /** How often a shared gallery's generation is checked, besides NOTIFY (default 5 s). */
+  syncIntervalMs?: number;
   /** Prediction workers. Training has one more, of its own. */
   workers: number;
   limits: ServiceLimits;
@@ -51,6 +69,8 @@ export interface RecognizerServiceOptions {
 }
 
 const WORKER_URL = new URL("./recognition_worker.ts", import.meta.url);
+/** How long close() waits for a resync or a training run before it stops the workers. */
+const CLOSE_WAIT_MS = 5000;
 
 /**
  * Most faces a faces or export reply lists: a body holds at most 1,024 fields
@@ -62,19 +82,26 @@ export const MAX_EXPORT_BYTES = 32 * 2 ** 20;
 
 /** See the module documentation. Supports `await using`. */
 export class RecognizerService implements AsyncDisposable {
-  readonly #gallery: Gallery;
+  readonly #gallery: GalleryStore;
   readonly #models: ModelManager;
   readonly #dnn: DnnModel;
   readonly #pools: RecognitionPool[];
   /** What verify reads, its comparisons running on the prediction workers. */
   readonly #verifyParts: VerifyParts;
   readonly #limits: ServiceLimits;
-  readonly #lock: DirLock;
+  readonly #lock: DirLock | undefined;
+  #sync: ReplicaSync | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /**
+   * Person id -> name, kept here: identify never reads the gallery, so that it answers
+   * from memory alone (and on, when a shared database is away). Re-read after each change.
+   */
+  #names = new Map<number, string>();
 
   private constructor(
-    lock: DirLock,
-    gallery: Gallery,
+    lock: DirLock | undefined,
+    gallery: GalleryStore,
     models: ModelManager,
     dnn: DnnModel,
     pools: RecognitionPool[],
@@ -92,14 +119,23 @@ export class RecognizerService implements AsyncDisposable {
 
   /** Opens the gallery, starts the workers and loads the stored models. */
   static async start(options: RecognizerServiceOptions): Promise<RecognizerService> {
-    await Deno.mkdir(options.dataDir, { recursive: true });
-    const lock = DirLock.acquire(options.dataDir);
-    let gallery: Gallery;
-    try {
-      gallery = Gallery.open(`${options.dataDir}/gallery.db`);
-    } catch (error) {
-      lock.release();
-      throw error;
+    if ((options.dataDir === undefined) === (options.gallery === undefined)) {
+      throw new TypeError("RecognizerService: expected exactly one of dataDir and gallery");
+    }
+    let lock: DirLock | undefined;
+    let gallery: GalleryStore;
+    if (options.gallery !== undefined) {
+      gallery = await connectShared(options.gallery, options.galleryWaitMs ?? 30_000, options.log);
+    } else {
+      const dataDir = options.dataDir!;
+      await Deno.mkdir(dataDir, { recursive: true });
+      lock = DirLock.acquire(dataDir);
+      try {
+        gallery = SqliteGallery.open(`${dataDir}/gallery.db`);
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
     }
     const pools: RecognitionPool[] = [];
     const start = (size: number, name: string) =>
@@ -112,13 +148,41 @@ export class RecognizerService implements AsyncDisposable {
       ]);
       pools.push(batch, incremental, predictors);
       const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
+      models.setLeader(await gallery.tryLead());
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);
-      return new RecognizerService(lock, gallery, models, dnn, pools, predictors, options.limits);
+      const service = new RecognizerService(
+        lock,
+        gallery,
+        models,
+        dnn,
+        pools,
+        predictors,
+        options.limits,
+      );
+      const generation = await gallery.generation();
+      await service.#readNames();
+      if (gallery.shared) {
+        service.#sync = new ReplicaSync(
+          gallery,
+          models,
+          dnn,
+          {
+            exclusive: (body) => service.#exclusive(body),
+            setNames: (names) => service.#names = names,
+          },
+          options.log,
+          { intervalMs: options.syncIntervalMs },
+        );
+        await service.#sync.start(generation);
+        // Changes committed while this replica was loading.
+        service.#sync.request();
+      }
+      return service;
     } catch (error) {
       for (const pool of pools) pool.close();
-      gallery.close();
-      lock.release();
+      await gallery.close();
+      lock?.release();
       throw error;
     }
   }
@@ -132,24 +196,28 @@ export class RecognizerService implements AsyncDisposable {
       case "identify":
         return await this.#identify(hop);
       case "list":
-        return { op: "list", status: "ok", people: this.#gallery.listPeople() };
+        return { op: "list", status: "ok", people: await this.#gallery.listPeople() };
       case "forget":
         return await this.#forget(hop.name);
       case "verify":
         this.#checkFaces(hop);
         return await verifyFaces(this.#verifyParts, hop);
       case "rename": {
-        const renamed = this.#gallery.rename(hop.name, hop.newName);
+        const renamed = await this.#exclusive(async () => {
+          const renamed = await this.#gallery.rename(hop.name, hop.newName);
+          this.#names.set(renamed.personId, renamed.name);
+          return renamed;
+        });
         return { op: "rename", status: "ok", name: renamed.oldName, newName: renamed.name };
       }
       case "faces":
-        return this.#faces(hop.name);
+        return await this.#faces(hop.name);
       case "forgetFace":
         return await this.#forgetFace(hop.name, hop.faceId);
       case "export":
-        return this.#export(hop.name);
+        return await this.#export(hop.name);
       case "stats": {
-        const counts = this.#gallery.counts();
+        const counts = await this.#gallery.counts();
         return {
           op: "stats",
           status: "ok",
@@ -201,32 +269,8 @@ export class RecognizerService implements AsyncDisposable {
     const embedded = withChips.length === 0
       ? { vectors: [], pngs: [] }
       : await this.#dnn.embed(withChips.map((i) => faces[i]!.chip!), true);
-    const extra = new Map(withChips.map((face, k) => [face, k]));
-    const stored = this.#gallery.addFaces(
-      request.name,
-      faces.map((f, i) => {
-        const k = extra.get(i);
-        return {
-          width: f.width,
-          height: f.height,
-          pixels: f.pixels,
-          ...(k === undefined ? {} : {
-            chipPng: embedded.pngs[k]!,
-            embedding: { model: DESCRIPTOR_MODEL, vector: embedded.vectors[k]! },
-          }),
-          ...(f.score === undefined ? {} : { score: f.score }),
-          ...(f.landmarks ? { landmarks: f.landmarks.flatMap((p) => [p.x, p.y]) } : {}),
-          ...(f.filename === undefined ? {} : { source: f.filename }),
-        };
-      }),
-    );
-    const fresh = withChips.filter((i) => stored.ids[i] != null);
-    const storedWithoutChip = faces.filter((f, i) => !f.chip && stored.ids[i] != null).length;
-    this.#dnn.added(
-      fresh.map((i) => stored.ids[i]!),
-      stored.personId,
-      fresh.map((i) => embedded.vectors[extra.get(i)!]!),
-      storedWithoutChip,
+    const stored = await this.#exclusive(() =>
+      this.#store(request.name, faces, withChips, embedded)
     );
     // Acknowledged once durable and in the incremental models (dnn above, LBPH here);
     // Eigenfaces and Fisherfaces retrain in the background and say "training" meanwhile.
@@ -255,6 +299,48 @@ export class RecognizerService implements AsyncDisposable {
     };
   }
 
+  /**
+   * Stores an enrollment's faces and puts their descriptors in the dnn index and the name
+   * in the name map: one step, so that a resync with other replicas never runs in between.
+   */
+  async #store(
+    name: string,
+    faces: readonly WireFace[],
+    withChips: readonly number[],
+    embedded: { vectors: Float32Array[]; pngs: Uint8Array[] },
+  ) {
+    const extra = new Map(withChips.map((face, k) => [face, k]));
+    const stored = await this.#gallery.addFaces(
+      name,
+      faces.map((f, i) => {
+        const k = extra.get(i);
+        return {
+          width: f.width,
+          height: f.height,
+          pixels: f.pixels,
+          ...(k === undefined ? {} : {
+            chipPng: embedded.pngs[k]!,
+            embedding: { model: DESCRIPTOR_MODEL, vector: embedded.vectors[k]! },
+          }),
+          ...(f.score === undefined ? {} : { score: f.score }),
+          ...(f.landmarks ? { landmarks: f.landmarks.flatMap((p) => [p.x, p.y]) } : {}),
+          ...(f.filename === undefined ? {} : { source: f.filename }),
+        };
+      }),
+    );
+    if (stored.stored > 0) this.#sync?.wrote(stored.generation);
+    this.#names.set(stored.personId, stored.name);
+    const fresh = withChips.filter((i) => stored.ids[i] != null);
+    const storedWithoutChip = faces.filter((f, i) => !f.chip && stored.ids[i] != null).length;
+    this.#dnn.added(
+      fresh.map((i) => stored.ids[i]!),
+      stored.personId,
+      fresh.map((i) => embedded.vectors[extra.get(i)!]!),
+      storedWithoutChip,
+    );
+    return stored;
+  }
+
   async #identify(request: RecognizerIdentifyRequest): Promise<IdentifyResponse> {
     const faces = this.#checkFaces(request);
     if (request.threshold !== undefined && !(request.threshold >= 0)) {
@@ -278,7 +364,7 @@ export class RecognizerService implements AsyncDisposable {
         face.chip &&
           { width: face.chip.width, height: face.chip.height, data: face.chip.pixels, channels: 3 },
       );
-    const names = this.#gallery.names();
+    const names = this.#names;
     const answers: IdentifiedFace[] = faces.map((face, i) => {
       const threshold = thresholdOf(face);
       // Labels of people forgotten since the served model was trained are skipped.
@@ -320,8 +406,13 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   async #forget(name: string): Promise<ForgetResponse> {
-    const removed = this.#gallery.forget(name);
-    this.#dnn.forgotten(removed.personId);
+    const removed = await this.#exclusive(async () => {
+      const removed = await this.#gallery.forget(name);
+      this.#sync?.wrote(removed.generation);
+      this.#names.delete(removed.personId);
+      this.#dnn.forgotten(removed.personId);
+      return removed;
+    });
     // Unlike an enroll, a forget replies once every model has dropped the person's faces:
     // "forgotten" should mean gone from the models too, not only unnamed.
     await this.#models.trained(removed.generation);
@@ -334,8 +425,8 @@ export class RecognizerService implements AsyncDisposable {
     };
   }
 
-  #faces(name: string): FacesResponse {
-    const listed = this.#gallery.personFaces(name);
+  async #faces(name: string): Promise<FacesResponse> {
+    const listed = await this.#gallery.personFaces(name);
     return {
       op: "faces",
       status: "ok",
@@ -346,8 +437,13 @@ export class RecognizerService implements AsyncDisposable {
   }
 
   async #forgetFace(name: string, faceId: number): Promise<ForgetFaceResponse> {
-    const removed = this.#gallery.forgetFace(name, faceId);
-    this.#dnn.facesRemoved([removed.faceId]);
+    const removed = await this.#exclusive(async () => {
+      const removed = await this.#gallery.forgetFace(name, faceId);
+      this.#sync?.wrote(removed.generation);
+      if (removed.removedPerson) this.#names.delete(removed.personId);
+      this.#dnn.facesRemoved([removed.faceId]);
+      return removed;
+    });
     // As a forget: the reply comes once every model has dropped the face.
     await this.#models.trained(removed.generation);
     return {
@@ -360,8 +456,8 @@ export class RecognizerService implements AsyncDisposable {
     };
   }
 
-  #export(name: string): ExportResponse {
-    const listed = this.#gallery.faceImages(name);
+  async #export(name: string): Promise<ExportResponse> {
+    const listed = await this.#gallery.faceImages(name);
     const faces: ExportedFace[] = [];
     let bytes = 0;
     for (const image of listed.faces.slice(0, MAX_LISTED_FACES)) {
@@ -378,14 +474,67 @@ export class RecognizerService implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([this.#models.close(), this.#dnn.close()]);
+    // Bounded: a resync or a training run stuck on a lost database must not hold the exit.
+    const bounded = async (work: Promise<unknown>) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([work, new Promise((r) => timer = setTimeout(r, CLOSE_WAIT_MS))]);
+      clearTimeout(timer);
+    };
+    await bounded(this.#sync?.close() ?? Promise.resolve());
+    await bounded(Promise.all([this.#models.close(), this.#dnn.close()]));
     for (const pool of this.#pools) pool.close();
-    this.#gallery.close();
-    this.#lock.release();
+    await this.#gallery.close();
+    this.#lock?.release();
+  }
+
+  /** Runs `body` after the writes and resyncs before it: they update the same state. */
+  #exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(body, body);
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Resolves once no resync with other replicas is running (tests). */
+  async settled(): Promise<void> {
+    await this.#sync?.settled();
+  }
+
+  async #readNames(): Promise<void> {
+    this.#names = await this.#gallery.names();
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
+  }
+}
+
+/**
+ * Connects to a shared gallery, retrying while the database cannot be reached (it may be
+ * starting beside this recognizer) for up to `waitMs`, then giving up with a clear error.
+ */
+async function connectShared(url: string, waitMs: number, log: Logger): Promise<GalleryStore> {
+  const deadline = performance.now() + waitMs;
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await PostgresGallery.connect(url);
+    } catch (error) {
+      const retry = error instanceof GalleryError && error.code === "unavailable" &&
+        performance.now() < deadline;
+      if (!retry) {
+        if (error instanceof GalleryError && error.code === "unavailable") {
+          throw new GalleryError(
+            "unavailable",
+            `cannot reach the gallery database ${redactUrl(url)} (tried for ${
+              Math.round(waitMs / 1000)
+            } s): ${error.message}`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      log.warn("gallery database unreachable; retrying", { attempt, url: redactUrl(url) });
+      await new Promise((r) => setTimeout(r, Math.min(2000, 250 * attempt)));
+    }
   }
 }
 

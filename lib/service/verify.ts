@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { Gallery } from "../gallery/mod.ts";
+import type { GalleryStore } from "../gallery/mod.ts";
 import type {
   RecognizerVerifyRequest,
   VerifyResponse,
@@ -27,7 +27,7 @@ import type { RecognitionPool } from "./recognition_worker.ts";
 
 /** What verify reads: the gallery, the models and a pool to run comparisons on. */
 export interface VerifyParts {
-  gallery: Gallery;
+  gallery: GalleryStore;
   dnn: DnnModel;
   models: ModelManager;
   predictors: RecognitionPool;
@@ -59,7 +59,7 @@ export async function verifyFaces(
       }, got ${faces.length}`,
     );
   }
-  const person = name === undefined ? undefined : parts.gallery.personFaces(name);
+  const person = name === undefined ? undefined : await parts.gallery.personFaces(name);
   const target = person && { label: person.personId, name: person.name };
   const compared = algorithm === "dnn"
     ? await compareDnn(parts, faces, target)
@@ -105,7 +105,7 @@ async function compareDnn(
   const [probe, other] = vectors;
   if (!probe) throw new Error("verify: the descriptor network returned nothing");
   if (!target) return { distance: l2(probe, other!), threshold };
-  const distance = parts.dnn.distanceTo(probe, target.label, parts.gallery.counts().people);
+  const distance = parts.dnn.distanceTo(probe, target.label, (await parts.gallery.counts()).people);
   if (distance === undefined) {
     throw new ModelNotReadyError(
       `${target.name} has no face dnn can use (enrolled without an aligned chip, or the ` +
@@ -141,7 +141,7 @@ async function compareClassic(
     );
     return { distance, threshold: DEFAULT_THRESHOLDS.lbph };
   }
-  const people = parts.gallery.counts().people;
+  const people = (await parts.gallery.counts()).people;
   const { ranked, threshold } = await parts.models.predict(algorithm, [faces[0]!], people);
   const hit = ranked[0]?.find((c) => c.label === target.label);
   if (!hit) {

@@ -10,7 +10,7 @@
  *
  * @module
  */
-export { type CallOptions, callService } from "./call_service.ts";
+export { type CallOptions, callService, RETRY_SAFE_OPS } from "./call_service.ts";
 export { type Endpoint, parseEndpoint } from "./endpoint.ts";
 export { UnavailableError } from "./errors.ts";
 export {
