@@ -59,7 +59,12 @@ export interface PostgresGalleryOptions {
   connections?: number;
   /** Seconds to wait for a connection before a call fails with `unavailable` (default 3). */
   connectTimeout?: number;
-  /** Seconds a call may take before it fails with `unavailable` (default 60). */
+  /**
+   * Seconds a call may take before it fails with `unavailable` (default 20): well inside a
+   * client's own wait (60 s), so a write during an outage is refused rather than left to
+   * time out. The largest read, a replica's full resync, is about 50 MB of descriptors at
+   * 100,000 faces.
+   */
   queryTimeout?: number;
 }
 
@@ -106,7 +111,7 @@ export class PostgresGallery implements GalleryStore {
       onnotice: () => {},
       connection: { application_name: "facerec" },
     });
-    const gallery = new PostgresGallery(url, sql, options.queryTimeout ?? 60);
+    const gallery = new PostgresGallery(url, sql, options.queryTimeout ?? 20);
     try {
       if (!options.readOnly) await gallery.#migrate();
       else await gallery.#run((q) => q`SELECT 1`);
