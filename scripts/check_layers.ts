@@ -1,7 +1,7 @@
 /**
  * Dependency-direction check: every import points down the layer table, or stays inside
  * one folder. It reads the module graph `deno info --json` gives for the entry points
- * (detector.ts, recognizer.ts, client.ts, every script under scripts/, and the worker
+ * (detector.ts, recognizer.ts, client.ts, ui.ts, every script under scripts/, and the worker
  * modules, which nothing imports statically), and exits 1 naming each import edge that
  * runs up or sideways, with its file and line.
  *
@@ -11,9 +11,10 @@
  *
  *   | layer | folders                                                        |
  *   | ----- | -------------------------------------------------------------- |
- *   | 0     | entry points (detector.ts, recognizer.ts, client.ts), scripts/ |
+ *   | 0     | entry points (detector.ts, recognizer.ts, client.ts, ui.ts),   |
+ *   |       | scripts/                                                       |
  *   | 1     | tests/_support/ (the service launcher, used by scripts too)    |
- *   | 2     | lib/cli, lib/client                                            |
+ *   | 2     | lib/cli, lib/client, lib/ui (the web page's server)            |
  *   | 3     | lib/service, lib/evaluation                                    |
  *   | 4     | lib/transport (the socket adapter: dialing and listening)      |
  *   | 5     | lib/protocol, lib/detection, lib/recognition, lib/gallery      |
@@ -38,7 +39,7 @@
 export const LAYERS: readonly (readonly string[])[] = [
   ["entry", "scripts"],
   ["tests/_support"],
-  ["lib/cli", "lib/client"],
+  ["lib/cli", "lib/client", "lib/ui"],
   ["lib/service", "lib/evaluation"],
   ["lib/transport"],
   ["lib/protocol", "lib/detection", "lib/recognition", "lib/gallery"],
@@ -142,7 +143,7 @@ export function checkLayers(
 
 /** The entry points: the programs, every script, and the worker modules. */
 async function entryPoints(root: string): Promise<string[]> {
-  const roots = ["detector.ts", "recognizer.ts", "client.ts"];
+  const roots = ["detector.ts", "recognizer.ts", "client.ts", "ui.ts"];
   const walk = async (dir: string, keep: (name: string) => boolean) => {
     for await (const entry of Deno.readDir(`${root}/${dir}`)) {
       const path = `${dir}/${entry.name}`;

@@ -39,9 +39,9 @@ export function taskPermissions(name: string): string[] {
   return flags;
 }
 
-/** Starts `detector.ts` or `recognizer.ts` with `args` and waits for it to listen. */
+/** Starts `detector.ts`, `recognizer.ts` or `ui.ts` with `args` and waits for it to listen. */
 export async function startService(
-  name: "detector" | "recognizer",
+  name: "detector" | "recognizer" | "ui",
   args: string[],
   options: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
