@@ -12,6 +12,7 @@ import factory from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";
 import jpeg from "jpeg-js";
 import type { GrayImage, RgbaImage } from "./image.ts";
 import { decodeJpegLumaExact } from "./_jpeg_luma.ts";
+import { compileWasm, instantiateSync } from "./_emscripten_sync.ts";
 
 interface MozjpegModule {
   decode(
@@ -29,32 +30,13 @@ let cached: MozjpegModule | undefined;
  */
 const THROWAWAY_ABOVE_PIXELS = 4_000_000;
 
-/** A synchronously instantiated decoder (see _webp.ts for why not the package's `decode`). */
+/** A synchronously instantiated decoder (see _emscripten_sync.ts). */
 function instantiate(): MozjpegModule {
-  compiled ??= new WebAssembly.Module(
-    Deno.readFileSync(
-      new URL(import.meta.resolve("@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm")),
-    ),
+  compiled ??= compileWasm(
+    new URL(import.meta.resolve("@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm")),
   );
-  const wasm = compiled;
-  const target: Record<string, unknown> = {
-    noInitialRun: true,
-    // libjpeg's warnings ("Corrupt JPEG data: ...") would go to stderr for every such photo.
-    printErr: () => {},
-    instantiateWasm(
-      imports: WebAssembly.Imports,
-      receive: (instance: WebAssembly.Instance) => void,
-    ) {
-      const instance = new WebAssembly.Instance(wasm, imports);
-      receive(instance);
-      return instance.exports;
-    },
-  };
-  void (factory as unknown as (m: Record<string, unknown>) => unknown)(target);
-  if (typeof target.decode !== "function") {
-    throw new Error("mozjpeg WASM did not initialise synchronously: expected a decode export");
-  }
-  return target as unknown as MozjpegModule;
+  // libjpeg's warnings ("Corrupt JPEG data: ...") would go to stderr for every such photo.
+  return instantiateSync<MozjpegModule>(factory, compiled, "mozjpeg", { printErr: () => {} });
 }
 
 /** True when the file ends with an EOI marker (trailing padding of a few bytes allowed). */
