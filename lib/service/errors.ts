@@ -26,14 +26,9 @@ export class ModelNotReadyError extends Error {
   override name = "ModelNotReadyError";
 }
 
-/**
- * A worker refused a job's input: the error it threw is of a class its module declared an
- * input error (`serveWorker`'s `inputErrors`, e.g. `ImageError` for an image that cannot
- * be decoded), re-created on the calling side. The client sent something unusable.
- */
-export class JobInputError extends Error {
-  override name = "JobInputError";
-  /** The original error's `name` (e.g. "ImageError"). */
+/** An error a job threw inside a worker, re-created on the calling side with its name and code. */
+abstract class RemoteJobError extends Error {
+  /** The original error's `name` (e.g. "ImageError", "TypeError"). */
   readonly kind: string;
   /** The original error's `code`, when it had one (e.g. "too_large"). */
   readonly code: string | undefined;
@@ -45,20 +40,20 @@ export class JobInputError extends Error {
 }
 
 /**
- * Any other error a job threw inside a worker, re-created on the calling side: a fault of
- * ours (a TypeError from a bug, a failed write...), never the client's.
+ * A worker refused a job's input: the error it threw is of a class its module declared an
+ * input error (`serveWorker`'s `inputErrors`, e.g. `ImageError` for an image that cannot
+ * be decoded). The client sent something unusable.
  */
-export class WorkerJobError extends Error {
+export class JobInputError extends RemoteJobError {
+  override name = "JobInputError";
+}
+
+/**
+ * Any other error a job threw inside a worker: a fault of ours (a TypeError from a bug, a
+ * failed write...), never the client's.
+ */
+export class WorkerJobError extends RemoteJobError {
   override name = "WorkerJobError";
-  /** The original error's `name` (e.g. "TypeError"). */
-  readonly kind: string;
-  /** The original error's `code`, when it had one. */
-  readonly code: string | undefined;
-  constructor(kind: string, message: string, code?: string) {
-    super(message);
-    this.kind = kind;
-    this.code = code;
-  }
 }
 
 /**
