@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { faceRecord } from "./_face_record.ts";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { GalleryError } from "./errors.ts";
 import { checkNewFaces, noSuchFace, sha256, vectorBytes } from "./_new_face.ts";
@@ -471,13 +472,7 @@ export class Gallery implements Disposable {
     return {
       personId: person.id,
       name: person.name,
-      faces: rows.map((r) => ({
-        id: Number(r.id),
-        createdAt: Number(r.created_at),
-        source: r.source,
-        score: r.score === null ? null : Number(r.score),
-        aligned: Number(r.aligned) === 1,
-      })),
+      faces: rows.map(faceRecord),
     };
   }
 
@@ -506,11 +501,7 @@ export class Gallery implements Disposable {
       personId: person.id,
       name: person.name,
       faces: rows.map((r) => ({
-        id: Number(r.id),
-        createdAt: Number(r.created_at),
-        source: r.source,
-        score: r.score === null ? null : Number(r.score),
-        aligned: r.chip_png !== null,
+        ...faceRecord({ ...r, aligned: r.chip_png !== null }),
         width: Number(r.width),
         height: Number(r.height),
         pixels: r.pixels,

@@ -17,6 +17,7 @@
 import postgres from "postgres";
 import { GalleryError } from "./errors.ts";
 import { checkNewFaces, noSuchFace, sha256, vectorBytes } from "./_new_face.ts";
+import { faceRecord } from "./_face_record.ts";
 import type {
   FaceImages,
   FaceRecord,
@@ -608,16 +609,6 @@ async function requirePerson(
   const [person] = await tx`SELECT id, name FROM people WHERE name_key = ${nameKey(name)}`;
   if (!person) throw new GalleryError("not_found", `no person named ${JSON.stringify(name)}`);
   return { id: Number(person.id), name: String(person.name) };
-}
-
-function faceRecord(r: Row): FaceRecord {
-  return {
-    id: Number(r.id),
-    createdAt: Number(r.created_at),
-    source: r.source === null ? null : String(r.source),
-    score: r.score === null ? null : Number(r.score),
-    aligned: Boolean(r.aligned),
-  };
 }
 
 function parseChange(payload: string): GalleryChange | undefined {
