@@ -17,11 +17,11 @@
 import { Gallery, type NewFace } from "../lib/gallery/mod.ts";
 import { createRecognizer } from "../lib/recognition/mod.ts";
 import { DESCRIPTOR_MODEL } from "../lib/recognition/face_descriptor.ts";
-import { FACE_HEIGHT, FACE_WIDTH } from "../lib/imaging/image.ts";
 import { round } from "../lib/evaluation/stats.ts";
 import { startService } from "../tests/_support/services.ts";
 import { readOrl } from "./bench_gallery.ts";
 import {
+  enrollReal,
   probeIdentify,
   readFace,
   realFaces,
@@ -38,13 +38,11 @@ import {
   log,
   rssOf,
 } from "./lib/bench_util.ts";
-import { encodeRgbPng } from "../lib/imaging/encode.ts";
 import type { ClassicAlgorithm } from "../lib/core/algorithms.ts";
 import { CLASSIC_ALGORITHMS } from "../lib/core/algorithms.ts";
 
 const REAL = 5;
 const PER_IDENTITY = 10;
-const CHIP = 150;
 
 /** Knobs of {@link benchDnn100k}. */
 export interface Dnn100kConfig {
@@ -116,16 +114,7 @@ async function populate(dir: string, faces: number): Promise<void> {
     }));
     gallery.addFaces(`id-${id}`, batch);
   }
-  gallery.addFaces(
-    person,
-    real.slice(0, REAL).map((f) => ({
-      width: FACE_WIDTH,
-      height: FACE_HEIGHT,
-      pixels: f.crop,
-      chipPng: encodeRgbPng({ width: CHIP, height: CHIP, data: f.chip }),
-      embedding: { model: DESCRIPTOR_MODEL, vector: f.vector },
-    })),
-  );
+  await enrollReal(gallery, person, real);
   // Tiny classic snapshots, stamped current: the recognizer serves them and retrains none.
   const orl = await readOrl();
   const images = orl.slice(0, 3).flatMap((p) => p.slice(0, 3));

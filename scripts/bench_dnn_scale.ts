@@ -179,6 +179,24 @@ export async function realFaces(files: string[]): Promise<RealFace[]> {
 }
 
 /** Writes the gallery and the probe files into `dir` (see the module documentation). */
+/**
+ * Enrolls the first faces of `real` (5) under `name`, as the service stores them: crop, chip
+ * PNG and descriptor. The rest of `real` are that person's probes.
+ */
+export async function enrollReal(gallery: Gallery, name: string, real: RealFace[]): Promise<void> {
+  const { encodeRgbPng } = await import("../lib/imaging/encode.ts");
+  gallery.addFaces(
+    name,
+    real.slice(0, REAL).map((f) => ({
+      width: FACE_WIDTH,
+      height: FACE_HEIGHT,
+      pixels: f.crop,
+      chipPng: encodeRgbPng({ width: CHIP, height: CHIP, data: f.chip }),
+      embedding: { model: DESCRIPTOR_MODEL, vector: f.vector },
+    })),
+  );
+}
+
 async function populate(dir: string, faces: number): Promise<void> {
   const { encodeRgbPng } = await import("../lib/imaging/encode.ts");
   const people = await lfwPeople();
@@ -205,16 +223,7 @@ async function populate(dir: string, faces: number): Promise<void> {
     });
     gallery.addFaces(`id-${id}`, batch);
   }
-  gallery.addFaces(
-    people.at(-1)!,
-    real.slice(0, REAL).map((f) => ({
-      width: FACE_WIDTH,
-      height: FACE_HEIGHT,
-      pixels: f.crop,
-      chipPng: encodeRgbPng({ width: CHIP, height: CHIP, data: f.chip }),
-      embedding: { model: DESCRIPTOR_MODEL, vector: f.vector },
-    })),
-  );
+  await enrollReal(gallery, people.at(-1)!, real);
   const probes = { person: people.at(-1)!, probes: real.slice(REAL), fresh };
   const files: Record<string, Uint8Array> = {};
   probes.probes.forEach((f, i) => {
