@@ -16,6 +16,14 @@ import { checkNewFaces, noSuchFace, sha256, vectorBytes } from "./_new_face.ts";
 import type { AddedFaces, ForgottenFace } from "./store.ts";
 import { nameKey, normalizeName } from "./name.ts";
 
+/** Options of {@link Gallery.open}. */
+export interface GalleryOpenOptions {
+  /** Open for reading only: no schema creation or migration. */
+  readOnly?: boolean;
+  /** Check the file's integrity first (default true). */
+  check?: boolean;
+}
+
 /** A stored face crop. `label` is the owning person's id. */
 export interface StoredFace {
   /** The face's id, increasing in the order faces were added. */
@@ -247,8 +255,13 @@ export class Gallery implements Disposable {
     this.#db = db;
   }
 
-  /** Opens (creating if needed) the gallery database at `path` (or ":memory:"). */
-  static open(path: string, options: { readOnly?: boolean } = {}): Gallery {
+  /**
+   * Opens (creating if needed) the gallery database at `path` (or ":memory:"). The file's
+   * integrity is checked first (PRAGMA quick_check, which reads all of it: about 0.5 s at
+   * 10,000 faces) unless `check` is false, for further connections of a process that has
+   * already opened and checked it.
+   */
+  static open(path: string, options: GalleryOpenOptions = {}): Gallery {
     let db: DatabaseSync;
     try {
       db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
@@ -259,9 +272,13 @@ export class Gallery implements Disposable {
         db.exec(SCHEMA);
         migrate(db);
       }
-      const check = db.prepare("PRAGMA quick_check").get() as { quick_check?: string } | undefined;
-      if (check?.quick_check !== "ok") {
-        throw new Error(`integrity check said ${JSON.stringify(check)}`);
+      if (options.check ?? true) {
+        const check = db.prepare("PRAGMA quick_check").get() as
+          | { quick_check?: string }
+          | undefined;
+        if (check?.quick_check !== "ok") {
+          throw new Error(`integrity check said ${JSON.stringify(check)}`);
+        }
       }
     } catch (error) {
       throw new GalleryError("corrupt", `cannot open gallery ${path}: ${String(error)}`, {
@@ -547,6 +564,14 @@ export class Gallery implements Disposable {
     return rows.map((r) => ({ name: r.name, faces: Number(r.faces) }));
   }
 
+  /** The face count of every person who has faces, in no particular order. */
+  faceCounts(): number[] {
+    const rows = this.#stmt("SELECT COUNT(*) AS n FROM faces GROUP BY person_id").all() as {
+      n: number;
+    }[];
+    return rows.map((r) => Number(r.n));
+  }
+
   /** Person id -> name, for every person currently enrolled. */
   names(): Map<number, string> {
     const rows = this.#stmt("SELECT id, name FROM people").all() as { id: number; name: string }[];
@@ -655,9 +680,11 @@ export class Gallery implements Disposable {
 
   /** Number of stored faces whose id is at most `maxId`. */
   countFacesUpTo(maxId: number): number {
-    const row = this.#stmt("SELECT COUNT(*) AS n FROM faces WHERE id <= ?").get(maxId) as {
-      n: number;
-    };
+    // Counted over the person index, whose entries carry the id: the table's own b-tree
+    // has a page per face (their crops are stored inline), five times slower to walk.
+    const row = this.#stmt(
+      "SELECT COUNT(*) AS n FROM faces INDEXED BY faces_person WHERE id <= ?",
+    ).get(maxId) as { n: number };
     return Number(row.n);
   }
 

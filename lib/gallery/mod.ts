@@ -6,6 +6,7 @@ export {
   type FaceImages,
   type FaceRecord,
   Gallery,
+  type GalleryOpenOptions,
   type NewFace,
   type PendingChip,
   SCHEMA_VERSION,

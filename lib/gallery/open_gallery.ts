@@ -9,7 +9,8 @@ import type { GalleryStore } from "./store.ts";
 
 /**
  * Opens the gallery at `location` (a file path or a `postgres://` URL), creating or
- * migrating its schema unless `readOnly`.
+ * migrating its schema unless `readOnly`. `check: false` skips a SQLite file's integrity
+ * check (see `Gallery.open`), for a process's further connections to a gallery it checked.
  *
  * @example
  * ```ts
@@ -21,8 +22,10 @@ import type { GalleryStore } from "./store.ts";
  */
 export async function openGallery(
   location: string,
-  options: { readOnly?: boolean } = {},
+  options: { readOnly?: boolean; check?: boolean } = {},
 ): Promise<GalleryStore> {
-  if (isPostgresUrl(location)) return await PostgresGallery.connect(location, options);
+  if (isPostgresUrl(location)) {
+    return await PostgresGallery.connect(location, { readOnly: options.readOnly });
+  }
   return SqliteGallery.open(location, options);
 }

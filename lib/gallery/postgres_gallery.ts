@@ -371,6 +371,11 @@ export class PostgresGallery implements GalleryStore {
     return rows.map((r) => ({ name: String(r.name), faces: Number(r.faces) }));
   }
 
+  async faceCounts(): Promise<number[]> {
+    const rows = await this.#run((q) => q`SELECT COUNT(*) AS n FROM faces GROUP BY person_id`);
+    return rows.map((r) => Number(r.n));
+  }
+
   async names(): Promise<Map<number, string>> {
     const rows = await this.#run((q) => q`SELECT id, name FROM people`);
     return new Map(rows.map((r) => [Number(r.id), String(r.name)]));

@@ -8,6 +8,7 @@ import {
   type FaceImages,
   type FaceRecord,
   Gallery,
+  type GalleryOpenOptions,
   type NewFace,
   type PendingChip,
   type StoredEmbedding,
@@ -46,8 +47,8 @@ export class SqliteGallery implements GalleryStore {
     this.location = db.path;
   }
 
-  /** Opens (creating and migrating if needed) the gallery file at `path`. */
-  static open(path: string, options: { readOnly?: boolean } = {}): SqliteGallery {
+  /** Opens (creating and migrating if needed) the gallery file at `path`; see {@link Gallery.open}. */
+  static open(path: string, options: GalleryOpenOptions = {}): SqliteGallery {
     return new SqliteGallery(Gallery.open(path, options));
   }
 
@@ -82,6 +83,10 @@ export class SqliteGallery implements GalleryStore {
   }
   listPeople(): Promise<{ name: string; faces: number }[]> {
     return call(() => this.#db.listPeople());
+  }
+
+  faceCounts(): Promise<number[]> {
+    return call(() => this.#db.faceCounts());
   }
   names(): Promise<Map<number, string>> {
     return call(() => this.#db.names());

@@ -93,6 +93,12 @@ export class LbphRecognizer implements Recognizer {
   #values: Float64Array = new Float64Array(0);
   #labels: number[] = [];
   #store: HistogramStore = new HistogramStore(0, 0);
+  /**
+   * Faces added by {@link LbphRecognizer.update}, in an arena of their own: the main one is
+   * exactly the size of what train() or load() put there (70 MB at 10,000 faces), so growing
+   * it for one more face would copy all of it, and a shared one may not be written at all.
+   */
+  #tail: HistogramStore | undefined;
 
   /**
    * An untrained recognizer; options default to OpenCV's. Throws a `RangeError` for an
@@ -183,13 +189,14 @@ export class LbphRecognizer implements Recognizer {
   /**
    * Moves this model's histograms into SharedArrayBuffers and describes them; post the
    * result to other workers and {@link LbphRecognizer.adopt} it there. The model stays
-   * usable here but can no longer be updated.
+   * usable here; faces {@link LbphRecognizer.update} adds afterwards stay in this copy only.
    */
   share(): SharedLbphModel {
     const size = this.#size;
     if (!this.trained || size === undefined) {
       throw new NotTrainedError("lbph: cannot share, the model is not trained yet");
     }
+    if (this.#tail) this.#mergeTail();
     return {
       algorithm: "lbph",
       options: this.#options,
@@ -200,7 +207,10 @@ export class LbphRecognizer implements Recognizer {
     };
   }
 
-  /** A read-only recognizer over a model another worker shared (no copy). */
+  /**
+   * A recognizer over a model another worker shared (no copy). Faces it is updated with
+   * afterwards are kept in this copy only.
+   */
   static adopt(model: SharedLbphModel): LbphRecognizer {
     const r = new LbphRecognizer(model.options);
     r.#setSize({ width: model.width, height: model.height }, TypeError);
@@ -221,11 +231,16 @@ export class LbphRecognizer implements Recognizer {
   }
 
   get trained(): boolean {
-    return this.#store.size > 0;
+    return this.sampleCount > 0;
   }
 
   get sampleCount(): number {
-    return this.#store.size;
+    return this.#store.size + (this.#tail?.size ?? 0);
+  }
+
+  /** The arenas in label order: the main one, then the faces added to a read-only one. */
+  get #stores(): HistogramStore[] {
+    return this.#tail ? [this.#store, this.#tail] : [this.#store];
   }
 
   get imageSize(): ImageSize | undefined {
@@ -242,6 +257,7 @@ export class LbphRecognizer implements Recognizer {
     for (let i = 1; i < images.length; i++) store.addDense(this.#histogramOf(images[i]!, size));
     store.trim();
     this.#labels = [...labels];
+    this.#tail = undefined;
   }
 
   /** Adds samples without touching the existing ones; on an untrained model it trains. */
@@ -251,7 +267,8 @@ export class LbphRecognizer implements Recognizer {
       return;
     }
     const size = checkTrainingSet(images, labels, this.#size);
-    for (const image of images) this.#store.addDense(this.#histogramOf(image, size));
+    const store = this.#tail ??= new HistogramStore(this.histogramLength, this.#cellPixels);
+    for (const image of images) store.addDense(this.#histogramOf(image, size));
     this.#labels.push(...labels);
   }
 
@@ -273,20 +290,23 @@ export class LbphRecognizer implements Recognizer {
       query[i] = v;
       total += v;
     }
-    const n = this.#store.size;
-    const { bins, counts: hc, starts } = this.#store.arrays;
-    const distances = new Float64Array(n);
-    for (let s = 0; s < n; s++) {
-      // Bins where only the query is non-zero contribute q each: start from the query total
-      // and take back q for every bin the training histogram shares.
-      let sum = total;
-      const end = starts[s + 1]!;
-      for (let t = starts[s]!; t < end; t++) {
-        const h = values[hc[t]!]!, q = query[bins[t]!]!;
-        const diff = f(h - q), both = f(h + q);
-        sum += diff * diff / both - q;
+    const distances = new Float64Array(this.sampleCount);
+    let at = 0;
+    for (const store of this.#stores) {
+      const n = store.size;
+      const { bins, counts: hc, starts } = store.arrays;
+      for (let s = 0; s < n; s++) {
+        // Bins where only the query is non-zero contribute q each: start from the query
+        // total and take back q for every bin the training histogram shares.
+        let sum = total;
+        const end = starts[s + 1]!;
+        for (let t = starts[s]!; t < end; t++) {
+          const h = values[hc[t]!]!, q = query[bins[t]!]!;
+          const diff = f(h - q), both = f(h + q);
+          sum += diff * diff / both - q;
+        }
+        distances[at++] = 2 * sum;
       }
-      distances[s] = 2 * sum;
     }
     return rankCandidates(distances, Int32Array.from(this.#labels), limit);
   }
@@ -300,7 +320,7 @@ export class LbphRecognizer implements Recognizer {
       {
         algorithm: "lbph",
         ...size,
-        samples: this.#store.size,
+        samples: this.sampleCount,
         dimension: this.histogramLength,
       },
       (w) => {
@@ -310,15 +330,17 @@ export class LbphRecognizer implements Recognizer {
         w.u32(gridX);
         w.u32(gridY);
         w.array(Int32Array.from(this.#labels));
-        const { bins, counts, starts } = this.#store.arrays;
-        for (let s = 0; s < this.#store.size; s++) {
-          const begin = starts[s]!, end = starts[s + 1]!;
-          w.varint(end - begin);
-          let previous = -1;
-          for (let t = begin; t < end; t++) {
-            w.varint(bins[t]! - previous - 1);
-            w.varint(counts[t]!);
-            previous = bins[t]!;
+        for (const store of this.#stores) {
+          const { bins, counts, starts } = store.arrays;
+          for (let s = 0; s < store.size; s++) {
+            const begin = starts[s]!, end = starts[s + 1]!;
+            w.varint(end - begin);
+            let previous = -1;
+            for (let t = begin; t < end; t++) {
+              w.varint(bins[t]! - previous - 1);
+              w.varint(counts[t]!);
+              previous = bins[t]!;
+            }
           }
         }
       },
@@ -330,18 +352,39 @@ export class LbphRecognizer implements Recognizer {
   #bodyBytes(): number {
     const varint = (v: number) =>
       v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-    const { bins, counts, starts } = this.#store.arrays;
-    let size = 16 + 4 * this.#store.size;
-    for (let s = 0; s < this.#store.size; s++) {
-      const begin = starts[s]!, end = starts[s + 1]!;
-      size += varint(end - begin);
-      let previous = -1;
-      for (let t = begin; t < end; t++) {
-        size += varint(bins[t]! - previous - 1) + varint(counts[t]!);
-        previous = bins[t]!;
+    let size = 16 + 4 * this.sampleCount;
+    for (const store of this.#stores) {
+      const { bins, counts, starts } = store.arrays;
+      for (let s = 0; s < store.size; s++) {
+        const begin = starts[s]!, end = starts[s + 1]!;
+        size += varint(end - begin);
+        let previous = -1;
+        for (let t = begin; t < end; t++) {
+          size += varint(bins[t]! - previous - 1) + varint(counts[t]!);
+          previous = bins[t]!;
+        }
       }
     }
     return size;
+  }
+
+  /** One arena again, on SharedArrayBuffers, holding the read-only one and the tail. */
+  #mergeTail(): void {
+    const tail = this.#tail!, base = this.#store;
+    const merged = new HistogramStore(this.histogramLength, this.#cellPixels, true);
+    const entries = (s: HistogramStore) => s.arrays.starts[s.size]!;
+    merged.reserve(entries(base) + entries(tail), base.size + tail.size);
+    for (const store of [base, tail]) {
+      const { bins, counts, starts } = store.arrays;
+      for (let s = 0; s < store.size; s++) {
+        merged.addSparse(
+          bins.subarray(starts[s]!, starts[s + 1]!),
+          counts.subarray(starts[s]!, starts[s + 1]!),
+        );
+      }
+    }
+    this.#store = merged;
+    this.#tail = undefined;
   }
 
   #setSize(

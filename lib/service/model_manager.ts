@@ -34,6 +34,28 @@ import type { RecognitionPool, Trained } from "./recognition_worker.ts";
 /** The algorithms that update in place, with only the new faces: the incremental lane. */
 const INCREMENTAL: readonly ClassicAlgorithm[] = ["lbph"];
 
+/**
+ * How long the incremental lane stays idle before its model is stored. An enroll is answered
+ * once the faces are in the gallery and in the served model; the snapshot is only a cache
+ * (a restart adds the faces stored after it), and writing it takes about 1.4 s at 10,000
+ * faces, so it is written once enrolling pauses rather than for every enroll.
+ */
+const SNAPSHOT_IDLE_MS = 10_000;
+/**
+ * How long the batch lane waits after an enroll or forget before it retrains Eigenfaces and
+ * Fisherfaces, so that a run of enrolls costs one retrain (about 30 s of a core at 10,000
+ * faces) started after it, not one racing the enrolls that follow for the CPU. An enroll
+ * with `wait` starts it at once.
+ */
+const BATCH_DELAY_MS = 2_000;
+/** Faces added since the last snapshot that make it be written without waiting for a pause. */
+const SNAPSHOT_MAX_UNSAVED = 2_000;
+/**
+ * Faces appended to the served model in each prediction worker (each keeps its own copy of
+ * them) after which the next update reloads the whole model there, as one shared copy.
+ */
+const APPENDED_MAX = 2_000;
+
 /** A ranked candidate as the prediction workers return it. */
 export interface LabelCandidate {
   label: number;
@@ -51,6 +73,8 @@ interface Served {
   lastFaceId: number;
   /** Threshold calibrated on the gallery this model was trained on, if any. */
   threshold: number | null;
+  /** Faces appended in each prediction worker since the model was loaded there. */
+  appended?: number;
 }
 
 interface AlgorithmState {
@@ -123,11 +147,24 @@ class Lane {
   trainedGeneration = -1;
   running = false;
   loop: Promise<void> | undefined;
+  /** A run scheduled to start after {@link BATCH_DELAY_MS}. */
+  delayed: ReturnType<typeof setTimeout> | undefined;
   waiters: Waiter[] = [];
 
   constructor(algorithms: readonly ClassicAlgorithm[], trainer: RecognitionPool) {
     this.algorithms = algorithms;
     this.trainer = trainer;
+  }
+
+  /** A run is under way or scheduled. */
+  get busy(): boolean {
+    return this.loop !== undefined || this.delayed !== undefined;
+  }
+
+  /** Drops a scheduled run (it is about to start, or the manager is closing). */
+  undelay(): void {
+    if (this.delayed !== undefined) clearTimeout(this.delayed);
+    this.delayed = undefined;
   }
 
   release(closed: boolean): void {
@@ -159,13 +196,25 @@ export class ModelManager {
    * lock: the others load the snapshots it stores.
    */
   #leader = true;
+  /** Faces added to the incremental model since it was last stored. */
+  #unsaved = 0;
+  #snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #snapshotIdleMs: number;
+  readonly #batchDelayMs: number;
 
+  /**
+   * `snapshotIdleMs` and `batchDelayMs`: see {@link SNAPSHOT_IDLE_MS} and
+   * {@link BATCH_DELAY_MS} (tests shorten or lengthen them).
+   */
   constructor(
     gallery: GalleryStore,
     trainers: Trainers,
     predictors: RecognitionPool,
     log: Logger,
+    options: { snapshotIdleMs?: number; batchDelayMs?: number } = {},
   ) {
+    this.#snapshotIdleMs = options.snapshotIdleMs ?? SNAPSHOT_IDLE_MS;
+    this.#batchDelayMs = options.batchDelayMs ?? BATCH_DELAY_MS;
     if (gallery.location === ":memory:" || gallery.location === "") {
       throw new TypeError("ModelManager: expected a gallery file the trainers can open");
     }
@@ -214,6 +263,23 @@ export class ModelManager {
       }
       if (current) lane.trainedGeneration = generation;
       else this.#kick(lane);
+    }
+    this.#hold();
+  }
+
+  /**
+   * Has the updater read the stored incremental model now, in the background, rather than
+   * on the first enroll (about 1 s at 10,000 faces). Jobs queued after it wait for it.
+   */
+  #hold(): void {
+    for (const algorithm of INCREMENTAL) {
+      if (!this.#state(algorithm).served) continue;
+      this.#incremental.trainer.run({ type: "hold", algorithm, gallery: this.#gallery.location })
+        .catch((error) => {
+          if (!this.#closed) {
+            this.#log.warn("cannot read the stored model ahead", { algorithm, error });
+          }
+        });
     }
   }
 
@@ -266,12 +332,12 @@ export class ModelManager {
 
   /** Re-reads the gallery's generation and face counts (the cache predictions use). */
   async refresh(): Promise<void> {
-    const [generation, people] = await Promise.all([
+    const [generation, counts] = await Promise.all([
       this.#gallery.generation(),
-      this.#gallery.listPeople(),
+      this.#gallery.faceCounts(),
     ]);
     this.#note(generation);
-    this.#perPerson = people.map((p) => p.faces);
+    this.#perPerson = counts;
     this.#refreshAvailability();
   }
 
@@ -297,7 +363,14 @@ export class ModelManager {
    */
   updated(generation: number): Promise<void> {
     this.#note(generation);
-    this.#kick(this.#batch);
+    const batch = this.#batch;
+    if (!batch.loop && !this.#closed) {
+      batch.undelay();
+      batch.delayed = setTimeout(() => {
+        batch.delayed = undefined;
+        this.#kick(batch);
+      }, this.#batchDelayMs);
+    }
     return this.#wait(this.#incremental, generation);
   }
 
@@ -309,6 +382,7 @@ export class ModelManager {
   }
 
   #kick(lane: Lane): void {
+    lane.undelay();
     // Nothing to train: return here, as a loop that never awaits would run its `finally`
     // before `lane.loop` is assigned, leaving the lane marked busy forever (an enroll of
     // duplicates only, e.g. a resent one, kicks an up-to-date lane).
@@ -326,7 +400,10 @@ export class ModelManager {
           // A fresh trainer after a full retrain: the old isolate still holds the gallery and
           // training buffers (hundreds of MB at 10,000 faces) until it would next allocate.
           // After the waiters are released, so no reply waits for it.
-          if (full) await lane.trainer.recycle();
+          if (full) {
+            await lane.trainer.recycle();
+            if (lane === this.#incremental) this.#hold();
+          }
         }
       } catch (error) {
         // The gallery could not be read (a shared database that went away): the waiters
@@ -374,15 +451,44 @@ export class ModelManager {
           let result: Trained;
           let mode: string;
           if (INCREMENTAL.includes(algorithm) && served && await this.#onlyAddedSince(served)) {
-            result = await lane.trainer.run({
+            const updated = await lane.trainer.run({
               type: "updateFrom",
               algorithm,
               gallery: this.#gallery.location,
               afterId: served.lastFaceId,
               upToId: lastFaceId,
               save,
+              whole: (served.appended ?? 0) >= APPENDED_MAX,
             });
-            mode = `update +${result.faces - served.faces}`;
+            mode = `update +${updated.faces - served.faces}`;
+            if (updated.kind === "added") {
+              const added = updated.added.labels.length;
+              if (added > 0) {
+                await this.#predictors.broadcast({
+                  type: "append",
+                  algorithm,
+                  faces: updated.added,
+                });
+              }
+              state.served = {
+                generation,
+                faces: updated.faces,
+                lastFaceId,
+                threshold: null,
+                appended: (served.appended ?? 0) + added,
+              };
+              state.failed = undefined;
+              if (save && added > 0) this.#unsavedAdded(added);
+              this.#log.info("model updated", {
+                algorithm,
+                mode,
+                faces: updated.faces,
+                ms: Math.round(performance.now() - started),
+              });
+              continue;
+            }
+            result = updated;
+            this.#unsaved = 0; // a whole model is stored as it is answered
           } else {
             if (!held) {
               // The gallery is read once per run and held for this run's retrains only.
@@ -396,6 +502,7 @@ export class ModelManager {
             result = await lane.trainer.run({ type: "train", algorithm, save });
             mode = "full";
             full = true;
+            if (INCREMENTAL.includes(algorithm)) this.#unsaved = 0;
           }
           const bytes = result.bytes.length;
           await this.#loadPredictors(algorithm, result.bytes);
@@ -423,6 +530,46 @@ export class ModelManager {
       if (held) await lane.trainer.run({ type: "forgetFaces" }).catch(() => {});
     }
     return full;
+  }
+
+  /** Counts faces added to the held model and schedules storing it (the leader only). */
+  #unsavedAdded(faces: number): void {
+    this.#unsaved += faces;
+    if (this.#snapshotTimer !== undefined) clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = undefined;
+    if (this.#unsaved >= SNAPSHOT_MAX_UNSAVED) {
+      void this.#saveSnapshot();
+      return;
+    }
+    this.#snapshotTimer = setTimeout(() => {
+      this.#snapshotTimer = undefined;
+      void this.#saveSnapshot();
+    }, this.#snapshotIdleMs);
+  }
+
+  /**
+   * Stores the held incremental model. Queued on the updater after any update in flight, so
+   * it stores the newest state; an enroll arriving meanwhile waits for it.
+   */
+  async #saveSnapshot(): Promise<void> {
+    if (this.#unsaved === 0) return;
+    const faces = this.#unsaved;
+    this.#unsaved = 0;
+    const started = performance.now();
+    try {
+      if (await this.#incremental.trainer.run({ type: "saveHeld" })) {
+        this.#log.info("model stored", {
+          algorithm: INCREMENTAL.join(","),
+          added: faces,
+          ms: Math.round(performance.now() - started),
+        });
+      }
+    } catch (error) {
+      this.#unsaved += faces;
+      this.#log.warn("cannot store the incremental model; a restart re-adds its faces", {
+        error,
+      });
+    }
   }
 
   /**
@@ -517,16 +664,23 @@ export class ModelManager {
           `${s.served.faces}, so it is the small-gallery default ${threshold}`
         : undefined;
       if (!s.served) {
+        const training = lane.running || lane.busy;
+        const message = failed ??
+          (lane.delayed !== undefined
+            ? `${algorithm} trains once enrolling pauses for ${this.#batchDelayMs / 1000} s`
+            : training
+            ? `${algorithm} is training for the first time`
+            : undefined);
         return {
           algorithm,
-          state: lane.running || lane.loop ? "training" : "untrained",
+          state: training ? "training" : "untrained",
           faces: 0,
-          ...(failed ? { message: failed } : {}),
+          ...(message ? { message } : {}),
         };
       }
       return {
         algorithm,
-        state: !behind ? "ready" : lane.loop && !s.failed ? "training" : "stale",
+        state: !behind ? "ready" : lane.busy && !s.failed ? "training" : "stale",
         faces: s.served.faces,
         threshold,
         ...(failed ?? uncalibrated ? { message: failed ?? uncalibrated } : {}),
@@ -564,10 +718,17 @@ export class ModelManager {
     return { ranked, threshold };
   }
 
-  /** Waits for running training loops to finish; later kicks are ignored. */
+  /** Waits for running training loops to finish and stores the incremental model. */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#lanes.map((lane) => lane.loop));
+    for (const lane of this.#lanes) lane.undelay();
+    if (this.#snapshotTimer !== undefined) clearTimeout(this.#snapshotTimer);
+    this.#snapshotTimer = undefined;
+    // The snapshot before waiting for a batch retrain, which can outlast the time the
+    // service gives close() (the workers are stopped then).
+    await this.#incremental.loop;
+    await this.#saveSnapshot();
+    await this.#batch.loop;
     for (const lane of this.#lanes) lane.release(true);
   }
 }

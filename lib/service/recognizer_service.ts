@@ -62,6 +62,11 @@ export interface RecognizerServiceOptions {
   galleryWaitMs?: number;
   /** How often a shared gallery's generation is checked, besides NOTIFY (default 5 s). */
   syncIntervalMs?: number;
+  /**
+   * How long enrolling pauses before the LBPH model is stored again (default 10 s; see
+   * model_manager.ts). Acknowledged faces never depend on it: a restart re-adds them.
+   */
+  snapshotIdleMs?: number;
   /** Prediction workers. Training has one more, of its own. */
   workers: number;
   limits: ServiceLimits;
@@ -147,7 +152,9 @@ export class RecognizerService implements AsyncDisposable {
         start(options.workers, "recognition"),
       ]);
       pools.push(batch, incremental, predictors);
-      const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log);
+      const models = new ModelManager(gallery, { batch, incremental }, predictors, options.log, {
+        snapshotIdleMs: options.snapshotIdleMs,
+      });
       models.setLeader(await gallery.tryLead());
       const dnn = new DnnModel(gallery, predictors, options.log);
       await Promise.all([models.start(), dnn.start()]);

@@ -96,11 +96,13 @@ export async function runGallerySuite(t: Deno.TestContext, fresh: FreshLocation)
   await step("forget() removes the person's faces and bumps the generation", async (g) => {
     await g.addFaces("gone", [await orlFace(5, 1), await orlFace(5, 2)]);
     const kept = await g.addFaces("kept", [await orlFace(6, 1)]);
+    assert.deepEqual((await g.faceCounts()).sort(), [1, 2]);
     const removed = await g.forget("GONE");
     assert.equal(removed.name, "gone");
     assert.equal(removed.removedFaces, 2);
     assert.equal(removed.generation, kept.generation + 1);
     assert.deepEqual(await g.listPeople(), [{ name: "kept", faces: 1 }]);
+    assert.deepEqual(await g.faceCounts(), [1]);
     assert.deepEqual([...(await g.names()).values()], ["kept"]);
     await assert.rejects(
       g.forget("gone"),

@@ -120,3 +120,34 @@ datasetTest("loadRecognizer({ inSharedMemory }) shares an LBPH model without cop
     assert.deepEqual(copy.predict(s.image), r.predict(s.image));
   }
 });
+
+datasetTest(
+  "lbph: a shared or adopted model takes update() and predicts as one trained on all",
+  () => {
+    const images = orl.train.map((s) => s.image), labels = orl.train.map((s) => s.label);
+    const whole = createRecognizer("lbph");
+    whole.train(images, labels);
+    const cut = images.length - 7; // the last 7 faces arrive after the model was shared
+    const first = createRecognizer("lbph");
+    first.train(images.slice(0, cut), labels.slice(0, cut));
+    const model = shareRecognizer(first);
+    const adopted = adoptRecognizer(structuredClone(model));
+    for (const r of [first, adopted]) {
+      r.update(images.slice(cut), labels.slice(cut));
+      assert.equal(r.sampleCount, images.length);
+      for (const s of orl.test.slice(0, 10)) {
+        assert.deepEqual(
+          r.predict(s.image),
+          whole.predict(s.image),
+        );
+      }
+      assert.deepEqual(r.save(), whole.save(), "saved as the model trained on all at once");
+    }
+    // The shared arrays are untouched: a third worker adopting them sees the first faces only.
+    assert.equal(adoptRecognizer(structuredClone(model)).sampleCount, cut);
+    // Sharing again folds the added faces in.
+    const again = adoptRecognizer(structuredClone(shareRecognizer(adopted)));
+    assert.equal(again.sampleCount, images.length);
+    assert.deepEqual(again.predict(orl.test[0]!.image), whole.predict(orl.test[0]!.image));
+  },
+);

@@ -5,29 +5,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { decodeGray } from "../../lib/imaging/decode.ts";
-import type { WireFace } from "../../lib/protocol/messages.ts";
 import { DEFAULT_LIMITS } from "../../lib/service/limits.ts";
 import { createLogger } from "../../lib/service/log.ts";
 import { RecognizerService } from "../../lib/service/recognizer_service.ts";
-import { DATASETS_URL, datasetTest } from "../_datasets.ts";
+import { datasetTest } from "../_datasets.ts";
+import { orlWireFaces } from "./_orl_faces.ts";
 
-const ORL = new URL("orl/", DATASETS_URL);
-
-async function orlFaces(person: number, count = 10): Promise<WireFace[]> {
-  const faces: WireFace[] = [];
-  for (let i = 1; i <= count; i++) {
-    const gray = decodeGray(await Deno.readFile(new URL(`s${person}/${i}.pgm`, ORL)));
-    faces.push({
-      width: gray.width,
-      height: gray.height,
-      pixels: gray.data,
-      box: { x: 0, y: 0, width: gray.width, height: gray.height },
-      imageIndex: 0,
-    });
-  }
-  return faces;
-}
+/** The first `count` photos of ORL person `person`. */
+const orlFaces = (person: number, count = 10) => orlWireFaces(person, 1, count);
 
 datasetTest("RecognizerService answers stats and identify while a retrain runs", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "facerec-retrain-" });
