@@ -536,55 +536,48 @@ function scale(s: DnnScaleResult): string[] {
       ["recognizer RSS serving / peak (MiB)", `${s.rss.serving} / ${s.rss.peak}`],
     ]),
     ``,
-    `**Why a dnn identify takes ${fmt(s.identify.p50, 0)} ms at this size.** The network costs ` +
-    `the same as with 15 faces (${fmt(s.identify.cpuWorkersMs, 0)} ms of worker CPU per ` +
-    `request) and the search about ${fmt(s.search[0]?.cpuMs, 1)} ms; the recognizer's main ` +
-    `thread spends ${fmt(s.identify.cpuOtherMs, 0)} ms per request. Most of it is one query: ` +
-    `\`#predictDnn\` (lib/service/recognizer_service.ts) calls \`DnnModel.state()\` on ` +
-    `every identify, only to have a message ready in case the index is empty, and ` +
-    `\`state()\` runs \`Gallery.embeddingCounts\`, a scan of the whole faces table whose ` +
-    `columns sit after the pixel and chip blobs, so SQLite walks every row's overflow pages. ` +
-    `Timed in process on this file (median of 5, ms / CPU ms):`,
+    `**Where a dnn identify's ${fmt(s.identify.p50, 0)} ms go at this size.** The network ` +
+    `costs what it costs with 15 faces (${fmt(s.identify.cpuWorkersMs, 0)} ms of worker CPU ` +
+    `per request), the search about ${fmt(s.search[0]?.cpuMs, 1)} ms, and the recognizer's ` +
+    `main thread ${fmt(s.identify.cpuOtherMs, 0)} ms. No gallery query runs per identify but ` +
+    `\`names\` (the counts \`DnnModel.state()\` reports are kept in memory). Those queries, ` +
+    `timed in process on this file (median of 5):`,
     ``,
     table(["query", "ms", "CPU ms", "runs per"], [
       [
         "embeddingCounts",
         fmt(s.queries.embeddingCounts.ms, 1),
         fmt(s.queries.embeddingCounts.cpuMs, 1),
-        "dnn identify; enroll, forget and stats replies (DnnModel.state)",
+        "start, re-embed batches, forget (in the background)",
       ],
       ["names", fmt(s.queries.names.ms, 1), fmt(s.queries.names.cpuMs, 1), "identify"],
       [
         "listPeople",
         fmt(s.queries.listPeople.ms, 1),
         fmt(s.queries.listPeople.cpuMs, 1),
-        "ModelManager.states (enroll, forget and stats replies)",
+        "list",
       ],
     ]),
     ``,
-    `The fix is two lines in \`#predictDnn\`: call \`state()\` inside the \`size === 0\` ` +
-    `branch. In a one-off experiment on this machine (the change applied, this section run, ` +
-    `the change reverted; not part of these figures) dnn identify at 10,000 faces fell to a ` +
-    `p50 of 33 ms. For the replies, \`DnnModel\` can keep the three counts itself (it ` +
-    `sees every add, forget and re-embed) instead of scanning.`,
-    ``,
-    `**Why an enroll takes seconds at this size.** The recognizer acknowledges an enroll once ` +
-    `the face is durable, in dnn and in LBPH. dnn is an in-memory append. LBPH's "incremental" ` +
-    `update is not incremental in cost: the updater reads the whole stored model from SQLite, ` +
-    `decodes it, adds one histogram, encodes and stores the whole model again, and the first ` +
-    `prediction worker decodes it once more before the reply (model_manager.ts ` +
-    `\`#train\`/\`#loadPredictors\`, recognition_worker.ts \`updateFrom\`). The same steps ` +
-    `replayed in process on this gallery (${fmt(p.modelBytes / 1e6, 0)} MB model), ms:`,
+    `**What a one-face enroll waits for at this size.** The descriptor (about ` +
+    `${fmt(s.identify.cpuWorkersMs, 0)} ms in a prediction worker, while another compresses ` +
+    `the chip to PNG), one SQLite commit, and LBPH: the updater keeps the model decoded ` +
+    `between updates and adds the face's histogram, and each prediction worker appends the ` +
+    `same face to its copy (a small arena of its own beside the shared one). The snapshot is ` +
+    `stored once enrolling pauses for 10 s (or after 2,000 faces, or at close), and a restart ` +
+    `re-adds the faces stored after it; Eigen/Fisher retrain 2 s after the last enroll. ` +
+    `LBPH's steps replayed in process on this gallery (${fmt(p.modelBytes / 1e6, 0)} MB ` +
+    `model); only "update" and "append" are on the enroll's path:`,
     ``,
     table(
       [
         "",
-        "read blob",
-        "decode",
+        "read blob (at start)",
+        "decode (at start)",
         "update (1 face)",
-        "encode",
-        "store",
-        "decode for serving",
+        "append (1 face)",
+        "encode (at a pause)",
+        "store (at a pause)",
         "total",
       ],
       [
@@ -593,17 +586,9 @@ function scale(s: DnnScaleResult): string[] {
       ],
     ),
     ``,
-    `Everything but the update itself scales with the gallery. Within this contract an ` +
-    `enroll under 100 ms needs an LBPH update that costs what the new faces cost: the updater ` +
-    `keeping its decoded model between updates, the prediction workers appending the new ` +
-    `histograms to their shared arena, and the stored snapshot written in the background ` +
-    `(a restart already replays faces newer than the snapshot). The other way is to ` +
-    `acknowledge once the face is durable and in dnn, and let LBPH catch up like Eigen/Fisher ` +
-    `(\`training\` meanwhile). In the same one-off experiment, with the enroll not waiting ` +
-    `for LBPH (and the identify fix above), one-face enrolls took 380-630 ms: the reply still ` +
-    `runs \`embeddingCounts\` once, and the background LBPH update and Eigen/Fisher retrain ` +
-    `it starts compete for the 2 cores; cached counts would leave the descriptor (about ` +
-    `${fmt(s.identify.cpuWorkersMs, 0)} ms) and one SQLite commit.`,
+    `Before this design the updater read, decoded, re-encoded and stored the whole model for ` +
+    `every enroll and the first prediction worker decoded it again: one-face enrolls took ` +
+    `5-12 s here.`,
     ``,
   ];
 }

@@ -14,7 +14,7 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { GalleryError } from "./errors.ts";
 import { checkNewFaces, noSuchFace, sha256, vectorBytes } from "./_new_face.ts";
 import type { AddedFaces, ForgottenFace } from "./store.ts";
-import { nameKey, normalizeName } from "./name.ts";
+import { checkNewName, nameKey, normalizeName } from "./name.ts";
 
 /** Options of {@link Gallery.open}. */
 export interface GalleryOpenOptions {
@@ -343,6 +343,7 @@ export class Gallery implements Disposable {
       const key = nameKey(name);
       let person = this.#person(key);
       if (!person) {
+        checkNewName(name);
         this.#stmt("INSERT INTO people (name, name_key, created_at) VALUES (?, ?, ?)").run(
           name,
           key,
@@ -452,6 +453,7 @@ export class Gallery implements Disposable {
     newName: string,
   ): { personId: number; oldName: string; name: string } {
     const name = normalizeName(newName);
+    checkNewName(name);
     return this.#transaction(() => {
       const person = this.#require(oldName);
       const key = nameKey(name);

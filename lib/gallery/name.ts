@@ -41,6 +41,37 @@ export function normalizeName(raw: string): string {
 }
 
 /**
+ * Invisible format characters (Unicode category Cf: zero-width space, word joiner, BOM,
+ * bidirectional overrides, soft hyphen...) but ZWNJ and ZWJ, which some scripts (Persian,
+ * the Indic ones) and emoji sequences need: "Zero\u200bWidth" would otherwise be a second
+ * person who looks exactly like "ZeroWidth" in every list.
+ */
+const INVISIBLE = /[\p{Cf}--[\u200c\u200d]]/v;
+
+/**
+ * Refuses `name` (already normalized) as the name of a new person, or as a new name for one,
+ * when it holds an invisible format character. Names already enrolled stay usable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkNewName } from "./name.ts";
+ * checkNewName("Zoë Ñandú");
+ * assert.throws(() => checkNewName("Zero\u200bWidth"), /invisible character U\+200B/);
+ * ```
+ */
+export function checkNewName(name: string): void {
+  const found = INVISIBLE.exec(name);
+  if (found) {
+    const code = found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+    throw new GalleryError(
+      "invalid_name",
+      `invalid name: invisible character U+${code} is not allowed in a new name`,
+    );
+  }
+}
+
+/**
  * The identity key of a name: names whose keys are equal are one person. The canonical
  * form (see {@link normalizeName}) case-folded: upper-casing first folds the characters
  * whose lower case is longer than one letter (ß and SS are one key), then lower-casing.

@@ -27,7 +27,7 @@ import type {
   StoredFace,
   StoredModel,
 } from "./gallery.ts";
-import { nameKey, normalizeName } from "./name.ts";
+import { checkNewName, nameKey, normalizeName } from "./name.ts";
 import type {
   AddedFaces,
   EmbeddingCounts,
@@ -200,6 +200,8 @@ export class PostgresGallery implements GalleryStore {
         // Writers queue here, so ids below are allocated in commit order.
         const [gen] = await tx`SELECT value FROM meta WHERE key = 'generation' FOR UPDATE`;
         const now = Date.now();
+        const [known] = await tx`SELECT 1 FROM people WHERE name_key = ${key}`;
+        if (!known) checkNewName(name);
         await tx`INSERT INTO people (name, name_key, created_at) VALUES (${name}, ${key}, ${now})
                  ON CONFLICT (name_key) DO NOTHING`;
         const [person] = await tx`SELECT id, name FROM people WHERE name_key = ${key}`;
@@ -272,6 +274,7 @@ export class PostgresGallery implements GalleryStore {
   ): Promise<{ personId: number; oldName: string; name: string }> {
     const old = normalizeName(oldName);
     const name = normalizeName(newName);
+    checkNewName(name);
     const key = nameKey(name);
     return await this.#run((q) =>
       q.begin(async (tx) => {

@@ -190,6 +190,19 @@ function pack(faces: readonly StoredFace[], width: number, height: number): Pack
   return { width, height, labels: Int32Array.from(faces, (f) => f.label), pixels };
 }
 
+/**
+ * Updates a throwaway model like `model`: compiles what the first real update runs (about
+ * 50 ms the first time), so that the first enroll after a start does not wait for it.
+ */
+function warmUpdate(model: Recognizer): void {
+  if (!model.supportsUpdate || !model.imageSize) return;
+  const { width, height } = model.imageSize;
+  const face = { width, height, data: new Uint8Array(width * height).map((_, i) => i) };
+  const scratch = createRecognizer(model.algorithm);
+  scratch.train([face], [0]);
+  scratch.update([face], [1]);
+}
+
 /** Views into a packed training set (no copy). */
 function unpack(p: PackedFaces): { images: FaceImage[]; labels: number[] } {
   const d = p.width * p.height;
@@ -388,14 +401,7 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
       const snapshot = await readSnapshot(gallery, job.algorithm);
       incremental = snapshot &&
         { gallery: job.gallery, algorithm: job.algorithm, ...snapshot, unsaved: undefined };
-      // An update of a throwaway model compiles what the first real one runs (about 50 ms).
-      if (incremental?.model.supportsUpdate && incremental.model.imageSize) {
-        const { width, height } = incremental.model.imageSize;
-        const face = { width, height, data: new Uint8Array(width * height).map((_, i) => i) };
-        const scratch = createRecognizer(job.algorithm);
-        scratch.train([face], [0]);
-        scratch.update([face], [1]);
-      }
+      if (incremental) warmUpdate(incremental.model);
       return incremental !== undefined;
     },
     saveHeld: async () => {
@@ -437,11 +443,14 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
       models.delete(job.algorithm);
       const model = loadRecognizer(job.bytes, { inSharedMemory: job.share });
       models.set(job.algorithm, model);
+      warmUpdate(model);
       return job.share ? shareRecognizer(model) : true;
     },
     adopt: (job) => {
       models.delete(job.algorithm);
-      models.set(job.algorithm, adoptRecognizer(job.model));
+      const model = adoptRecognizer(job.model);
+      models.set(job.algorithm, model);
+      warmUpdate(model);
       return true;
     },
     drop: (job) => {

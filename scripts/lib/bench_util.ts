@@ -200,12 +200,13 @@ export async function waitReady(
   throw new Error(`models not ready for ${faces} faces within ${timeoutMs} ms`);
 }
 
-/** The recognizer's `model trained` events (lib/service/model_manager.ts), from its log. */
+/** The recognizer's `model trained` events (or `events`; lib/service/model_manager.ts), from its log. */
 export function trainedLines(
   log: string,
+  events: readonly string[] = ["model trained"],
 ): { algorithm: AlgorithmName; mode: string; faces: number; ms: number; bytes: number }[] {
   return parseLog(log)
-    .filter((r) => r.component === "recognizer" && r.event === "model trained")
+    .filter((r) => r.component === "recognizer" && events.includes(r.event))
     .map(({ fields }) => ({
       algorithm: fields.algorithm as AlgorithmName,
       mode: fields.mode ?? "",

@@ -89,6 +89,13 @@ export async function runGallerySuite(t: Deno.TestContext, fresh: FreshLocation)
       g.addFaces("x", [{ width: 92, height: 112, pixels: new Uint8Array(10) }]),
       /expected 92x112 = 10304 bytes, got 10/,
     );
+    // A look-alike of "ZeroWidth" (a zero-width space inside) would be a second person.
+    await assert.rejects(
+      g.addFaces("Zero\u200bWidth", [await orlFace(5, 1)]),
+      (e) =>
+        e instanceof GalleryError && e.code === "invalid_name" &&
+        e.message === "invalid name: invisible character U+200B is not allowed in a new name",
+    );
     assert.deepEqual(await g.counts(), { people: 0, faces: 0 });
     assert.equal(await g.generation(), 0);
   });
@@ -108,6 +115,14 @@ export async function runGallerySuite(t: Deno.TestContext, fresh: FreshLocation)
       g.forget("gone"),
       (e) => e instanceof GalleryError && e.code === "not_found",
     );
+    await assert.rejects(
+      g.rename("kept", "ke\u2060pt"),
+      (e) => e instanceof GalleryError && e.code === "invalid_name",
+      "a new name with a word joiner is refused like a new person's",
+    );
+    // ZWNJ is part of how Persian and the Indic scripts are written: it stays allowed.
+    assert.equal((await g.addFaces("مهر\u200cداد", [await orlFace(7, 1)])).stored, 1);
+    await g.forget("مهر\u200cداد");
   });
 
   await step("faces(), lastFaceId() and countFacesUpTo() window the faces by id", async (g) => {
