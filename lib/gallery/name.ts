@@ -46,7 +46,7 @@ export function normalizeName(raw: string): string {
  * the Indic ones) and emoji sequences need: "Zero\u200bWidth" would otherwise be a second
  * person who looks exactly like "ZeroWidth" in every list.
  */
-const INVISIBLE = /[\p{Cf}--[\u200c\u200d]]/v;
+const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/u;
 
 /**
  * Refuses `name` (already normalized) as the name of a new person, or as a new name for one,
