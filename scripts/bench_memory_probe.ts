@@ -81,7 +81,10 @@ export async function probeMemory(): Promise<MemoryBreakdown> {
     const pixels = new Uint8Array(150 * 150 * 3).fill(100);
     for (let i = 0; i < 5; i++) {
       const chips = [0, 1, 2].map(() => ({ width: 150, height: 150, pixels: pixels.slice() }));
-      await rec.run({ type: "embed", chips, png: true });
+      await Promise.all([
+        rec.run({ type: "embed", chips }),
+        rec.run({ type: "encodeChips", chips }),
+      ]);
     }
     await step();
     // YuNet with its defaults (detect_worker.ts fills in DEFAULT_YUNET_OPTIONS).

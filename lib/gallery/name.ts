@@ -49,6 +49,21 @@ export function normalizeName(raw: string): string {
 const INVISIBLE = /(?![\u200c\u200d])\p{Cf}/u;
 
 /**
+ * Whether `name` holds a character {@link checkNewName} refuses.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hasInvisible } from "./name.ts";
+ * assert.equal(hasInvisible("A\u2060B"), true);
+ * assert.equal(hasInvisible("مهر\u200cداد"), false); // ZWNJ is allowed
+ * ```
+ */
+export function hasInvisible(name: string): boolean {
+  return INVISIBLE.test(name);
+}
+
+/**
  * Refuses `name` (already normalized) as the name of a new person, or as a new name for one,
  * when it holds an invisible format character. Names already enrolled stay usable.
  *

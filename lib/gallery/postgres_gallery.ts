@@ -27,7 +27,7 @@ import type {
   StoredFace,
   StoredModel,
 } from "./gallery.ts";
-import { checkNewName, nameKey, normalizeName } from "./name.ts";
+import { checkNewName, hasInvisible, nameKey, normalizeName } from "./name.ts";
 import type {
   AddedFaces,
   EmbeddingCounts,
@@ -200,8 +200,11 @@ export class PostgresGallery implements GalleryStore {
         // Writers queue here, so ids below are allocated in commit order.
         const [gen] = await tx`SELECT value FROM meta WHERE key = 'generation' FOR UPDATE`;
         const now = Date.now();
-        const [known] = await tx`SELECT 1 FROM people WHERE name_key = ${key}`;
-        if (!known) checkNewName(name);
+        if (hasInvisible(name)) {
+          // Refused for a new person only: one enrolled before the rule keeps its name.
+          const [known] = await tx`SELECT 1 FROM people WHERE name_key = ${key}`;
+          if (!known) checkNewName(name);
+        }
         await tx`INSERT INTO people (name, name_key, created_at) VALUES (${name}, ${key}, ${now})
                  ON CONFLICT (name_key) DO NOTHING`;
         const [person] = await tx`SELECT id, name FROM people WHERE name_key = ${key}`;

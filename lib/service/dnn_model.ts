@@ -141,12 +141,11 @@ export class DnnModel {
     // Copies: the chips are views into the request frame, which would otherwise be cloned
     // into the worker whole.
     const own = chips.map((c) => ({ width: c.width, height: c.height, pixels: c.pixels.slice() }));
-    if (!png || this.#pool.size < 2) {
-      return this.#pool.run({ type: "embed", chips: own, png }, own.map((c) => c.pixels.buffer));
-    }
-    // The PNGs on another worker meanwhile (about 7 ms a chip, beside 50 ms for a descriptor).
+    if (!png) return this.#pool.run({ type: "embed", chips: own }, own.map((c) => c.pixels.buffer));
+    // The PNGs as a job of their own, which a second worker runs meanwhile (about 7 ms a chip,
+    // beside 50 ms for a descriptor); with one worker the two run one after the other.
     const [embedded, pngs] = await Promise.all([
-      this.#pool.run({ type: "embed", chips: own, png: false }),
+      this.#pool.run({ type: "embed", chips: own }),
       this.#pool.run({ type: "encodeChips", chips: own }),
     ]);
     return { vectors: embedded.vectors, pngs };

@@ -41,7 +41,7 @@ export interface ChipJob {
   pixels: Uint8Array;
 }
 
-/** What an `embed` job returns: one descriptor per chip, and the chips as PNG if asked. */
+/** One descriptor per chip, and the chips as PNG when they are to be stored. */
 export interface Embedded {
   vectors: Float32Array[];
   pngs: Uint8Array[];
@@ -120,9 +120,9 @@ export type RecognitionJob =
   | { type: "compare"; algorithm: "lbph"; faces: [FaceJob, FaceJob] }
   /** Loads the descriptor network now (it loads on first use otherwise): a warm start. */
   | { type: "loadDescriptor" }
-  /** Descriptors of aligned chips; with `png`, the chips compressed for storage too. */
-  | { type: "embed"; chips: ChipJob[]; png: boolean }
-  /** The chips compressed for storage (PNG), as `embed` with `png` returns them. */
+  /** Descriptors of aligned chips. */
+  | { type: "embed"; chips: ChipJob[] }
+  /** The chips compressed for storage (PNG). */
   | { type: "encodeChips"; chips: ChipJob[] }
   /** Descriptors of stored chips (PNG), to re-embed a gallery with a new model. */
   | { type: "embedPng"; pngs: Uint8Array[] };
@@ -181,6 +181,8 @@ const stored = (f: StoredFace): FaceImage => ({
   height: f.height,
   data: f.pixels,
 });
+
+const rgb = (c: ChipJob): RgbImage => ({ width: c.width, height: c.height, data: c.pixels });
 
 /** Faces read from the gallery, packed into one transferable buffer. */
 function pack(faces: readonly StoredFace[], width: number, height: number): PackedFaces {
@@ -313,20 +315,13 @@ serveWorker<RecognitionJob, RecognitionResults>(() => {
     },
     embed: async (job) => {
       const net = await network();
-      const chips: RgbImage[] = job.chips.map((c) => ({
-        width: c.width,
-        height: c.height,
-        data: c.pixels,
-      }));
       // One chip per pass: a batch is about 15% cheaper per chip, but its activations grow
       // the wasm heap by about 100 MB for good, in every worker.
-      const vectors = chips.map((chip) => net.compute(chip));
-      return embedded(vectors, job.png ? chips.map(encodeRgbPng) : []);
+      const vectors = job.chips.map((c) => net.compute(rgb(c)));
+      return embedded(vectors, []);
     },
     encodeChips: (job) => {
-      const pngs = job.chips.map((c) =>
-        encodeRgbPng({ width: c.width, height: c.height, data: c.pixels })
-      );
+      const pngs = job.chips.map((c) => encodeRgbPng(rgb(c)));
       return transferable(pngs, pngs.map((p) => p.buffer as ArrayBuffer));
     },
     embedPng: async (job) => {
