@@ -7,6 +7,7 @@
  * Usage: deno task demo [--out DIR]
  * @module
  */
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { jsonClient } from "./lib/json_client.ts";
 import { startStack } from "../tests/_support/services.ts";
@@ -15,6 +16,8 @@ import { ALGORITHMS } from "../lib/core/algorithms.ts";
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const ENROLLED = ["s2", "s3", "s4", "s5", "s6", "s7"];
 const STRANGER = "s40";
+/** The group photo identified at the end; no face crop cut from it is enrolled. */
+const GROUP = "bbt5";
 
 const { values } = parseArgs({ options: { out: { type: "string", default: "demo-output" } } });
 const outDir = values.out;
@@ -50,11 +53,18 @@ for (
     a.name < b.name ? -1 : 1
   )
 ) {
+  // The greyscale crops, and colour crops cut from the other group photos.
+  const colour = `${FIXTURES}bbt/colour/${entry.name}`;
+  const crops = existsSync(colour)
+    ? [...Deno.readDirSync(colour)].map((e) => e.name).filter((n) => !n.endsWith(`-${GROUP}.jpg`))
+      .sort().map((n) => `${colour}/${n}`)
+    : [];
   const { json } = await client(
     detector,
     "enroll",
     entry.name,
     `${FIXTURES}bbt/people/${entry.name}`,
+    ...crops,
   );
   console.log(`enrolled ${json.name}: ${json.stored}/${json.images.length} images stored`);
 }
@@ -118,7 +128,7 @@ const annotated = `${outDir}/annotated-group.png`;
 const group = await client(
   detector,
   "identify",
-  `${FIXTURES}bbt/bbt2.jpg`,
+  `${FIXTURES}bbt/${GROUP}.jpg`,
   "--annotate",
   annotated,
 );
