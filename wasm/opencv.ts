@@ -41,10 +41,14 @@ let pending: Promise<OpenCVHandle> | undefined;
  * keeps its text too), and once more when the runtime is up, in case it added them again.
  */
 function dropEmscriptenHandlers(): void {
-  for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-    for (const listener of process.listeners(event)) {
-      if (/abort|ExitStatus/.test(String(listener))) process.removeListener(event, listener);
-    }
+  // One call per event: a union of the two names matches none of `listeners()`'s overloads
+  // in Deno's own node types (it does in @types/node, which only some module graphs load).
+  const isGlue = (listener: unknown) => /abort|ExitStatus/.test(String(listener));
+  for (const listener of process.listeners("uncaughtException")) {
+    if (isGlue(listener)) process.removeListener("uncaughtException", listener);
+  }
+  for (const listener of process.listeners("unhandledRejection")) {
+    if (isGlue(listener)) process.removeListener("unhandledRejection", listener);
   }
 }
 dropEmscriptenHandlers();

@@ -49,17 +49,20 @@ export interface YunetOptions {
  * - `nmsThreshold` 0.3 and `topK` 5000: OpenCV Zoo's demo values.
  * - `minFaceSize` 20: a smaller face is upscaled over 7x into a 150-pixel chip and carries too
  *   little detail for any recognizer; the low-scoring false alarms seen here were 7-18 pixels.
- * - `maxInputSide` 1280: detection costs about 0.8 µs per pixel here (250x250 about 55 ms,
- *   1280x853 about 0.9 s), and at 1280 a 12-megapixel 4000x3000 photo still shows faces of
- *   about 60 source pixels (20 in the detector's input, YuNet's comfortable minimum), enough
- *   for a class or crowd photo. Lower it for speed when faces are known to be large.
+ * - `maxInputSide` 1000: detection costs about 0.8-1 µs per pixel here (250x250 about 55 ms,
+ *   1000x667 about 0.7 s, 1280x853 1.5x that), so a 6000x4000 photo detected at 1000x667
+ *   costs about 1.2x a 1000-px photo (1.9x at 1280). The price is the smallest faces of big
+ *   photos: on a 4000x3000 grid of lfw10 photos, faces of about 50 source pixels (12 in the
+ *   detector's input) were found in 92% of tiles at 1000 and 100% at 1280, faces of 60 in 99%
+ *   and 100%, faces of 70 or more in all at both. Raise it (`--detect-size`) for crowd photos
+ *   whose faces are smaller than about a 70th of the photo's longer side.
  */
 export const DEFAULT_YUNET_OPTIONS: Readonly<Required<YunetOptions>> = Object.freeze({
   scoreThreshold: 0.8,
   nmsThreshold: 0.3,
   topK: 5000,
   minFaceSize: 20,
-  maxInputSide: 1280,
+  maxInputSide: 1000,
 });
 
 /** The shipped model, in wasm/. */
@@ -119,9 +122,9 @@ interface Candidate {
 
 /**
  * A loaded YuNet model. Create one per worker and reuse it: loading takes tens of
- * milliseconds. On a quiet 2-core machine detection took about 55 ms on a 250x250 photo and
- * 1.1-1.3 s on a 6000x4000 one (about 1.8x a 1000x667 photo), bounded by `maxInputSide`
- * whatever the photo's size (see {@link DEFAULT_YUNET_OPTIONS}).
+ * milliseconds. On a quiet 2-core machine detection took about 55 ms on a 250x250 photo,
+ * 0.7 s on a 1000x667 one and 0.8 s on a 6000x4000 one (decoding not included), bounded by
+ * `maxInputSide` whatever the photo's size (see {@link DEFAULT_YUNET_OPTIONS}).
  *
  * @example
  * ```ts ignore

@@ -30,9 +30,7 @@ export function shrinkRgba(img: RgbaImage, k: number): RgbaImage {
         `got ${img.data.length}`,
     );
   }
-  const src = img.data, stride = img.width * 4;
   const out = new Uint8Array(width * height * 4);
-  const acc = new Uint32Array(width * 4);
   const area = k * k;
   const scale = Math.fround(1 / area);
   const round = (sum: number) => {
@@ -44,6 +42,70 @@ export function shrinkRgba(img: RgbaImage, k: number): RgbaImage {
   // float rounding (and the table is small for the factors detection uses).
   const table = new Uint8Array(255 * area + 1);
   for (let sum = 0; sum < table.length; sum++) table[sum] = round(sum);
+  if (area * 255 <= 0xffff && LITTLE_ENDIAN && img.data.byteOffset % 4 === 0) {
+    packedSums(img, k, width, height, table, out);
+  } else {
+    channelSums(img, k, width, height, table, out);
+  }
+  return { width, height, data: out };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/**
+ * Sums two channels per addition: a pixel read as one little-endian 32-bit word holds R, G, B,
+ * A in its bytes, so `w & 0x00ff00ff` is R and B in two 16-bit lanes and `(w >>> 8) &
+ * 0x00ff00ff` is G and A. A lane's block sum, at most k²·255, stays below 2^16 when k <= 16,
+ * so the lanes never carry into each other and the sums are exactly the per-channel ones.
+ * About twice as fast as {@link channelSums} on a 24 MP photo.
+ */
+function packedSums(
+  img: RgbaImage,
+  k: number,
+  width: number,
+  height: number,
+  table: Uint8Array,
+  out: Uint8Array,
+): void {
+  const words = new Uint32Array(img.data.buffer, img.data.byteOffset, img.width * img.height);
+  const rb = new Uint32Array(width), ga = new Uint32Array(width);
+  for (let j = 0; j < height; j++) {
+    rb.fill(0);
+    ga.fill(0);
+    for (let r = j * k; r < j * k + k; r++) {
+      let p = r * img.width;
+      for (let i = 0; i < width; i++) {
+        let sRb = 0, sGa = 0;
+        for (let c = 0; c < k; c++) {
+          const w = words[p++]!;
+          sRb += w & 0x00ff00ff;
+          sGa += (w >>> 8) & 0x00ff00ff;
+        }
+        rb[i] = rb[i]! + sRb;
+        ga[i] = ga[i]! + sGa;
+      }
+    }
+    for (let i = 0, o = j * width * 4; i < width; i++, o += 4) {
+      const a = rb[i]!, b = ga[i]!;
+      out[o] = table[a & 0xffff]!;
+      out[o + 1] = table[b & 0xffff]!;
+      out[o + 2] = table[a >>> 16]!;
+      out[o + 3] = table[b >>> 16]!;
+    }
+  }
+}
+
+/** One sum per channel: any factor, any alignment of the pixel buffer. */
+function channelSums(
+  img: RgbaImage,
+  k: number,
+  width: number,
+  height: number,
+  table: Uint8Array,
+  out: Uint8Array,
+): void {
+  const src = img.data, stride = img.width * 4;
+  const acc = new Uint32Array(width * 4);
   for (let j = 0; j < height; j++) {
     acc.fill(0);
     for (let r = j * k; r < j * k + k; r++) {
@@ -65,5 +127,4 @@ export function shrinkRgba(img: RgbaImage, k: number): RgbaImage {
     const o = j * width * 4;
     for (let a = 0; a < width * 4; a++) out[o + a] = table[acc[a]!]!;
   }
-  return { width, height, data: out };
 }
