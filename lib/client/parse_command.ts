@@ -77,8 +77,36 @@ export function readFlags(args: string[]): Flags {
   try {
     return parse(args);
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(explainFlags(args) ?? (error as Error).message, { cause: error });
   }
+}
+
+/**
+ * Our own words for what `parseArgs` refuses (its messages speak of positionals and `--`):
+ * the first unknown option, or option without its value. Undefined when neither is found.
+ */
+function explainFlags(args: string[]): string | undefined {
+  const { tokens } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+    options: FLAGS,
+  });
+  const known = Object.keys(FLAGS).map((name) => `--${name}`).join(", ");
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const spec = (FLAGS as Record<string, { type: string }>)[token.name];
+    if (!spec) return `unknown option ${token.rawName}; the options are ${known}`;
+    if (spec.type !== "string") continue;
+    if (token.value === undefined) return `${token.rawName} expects a value`;
+    // Without strict, "--threshold -1" takes "-1" as the value; with it, parseArgs refuses.
+    if (!token.inlineValue && token.value.startsWith("-")) {
+      return `${token.rawName} expects a value, got the option-like "${token.value}"; if ` +
+        `that is the value, write ${token.rawName}=${token.value}`;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -135,6 +163,12 @@ async function command({ values }: Flags, positionals: string[]): Promise<Comman
   };
   switch (name) {
     case "enroll":
+      if (values.name !== undefined) {
+        throw new UsageError(
+          `enroll: the name is the first argument (enroll NAME IMAGE...), not --name ` +
+            `(which is verify's)`,
+        );
+      }
       need(2, "NAME and at least one IMAGE or DIR");
       return {
         name,

@@ -15,6 +15,7 @@ Deno.test("runClient() exits 64 with a reason for every usage error", async () =
     [[], /expected a command/],
     [["dance"], /unknown command "dance"/],
     [["enroll", "ada"], /expected NAME and at least one IMAGE or DIR/],
+    [["enroll", "--name", "ada", "a.jpg"], /enroll: the name is the first argument/],
     [["identify"], /expected exactly one IMAGE/],
     [
       ["identify", "a.jpg", "--algorithm", "cnn"],
@@ -23,7 +24,12 @@ Deno.test("runClient() exits 64 with a reason for every usage error", async () =
     [["identify", "a.jpg", "--threshold=-1"], /expected a number >= 0, got -1/],
     [["identify", "a.jpg", "--annotate", "out.bmp"], /expected a \.png or \.jpg path/],
     [["--detector", "nowhere", "list"], /expected HOST:PORT/],
-    [["--bogus", "list"], /bogus/],
+    [["--bogus", "list"], /unknown option --bogus; the options are --detector, /],
+    [
+      ["identify", "a.jpg", "--threshold", "-1"],
+      /--threshold expects a value, got .*"-1".*--threshold=-1/,
+    ],
+    [["identify", "a.jpg", "--annotate"], /^client: --annotate expects a value$/m],
     [["list", "extra"], /expected no arguments, got 1/],
     [["verify", "a.jpg"], /verify: expected two IMAGEs, or one IMAGE and --name NAME, got 1/],
     [["verify", "a.jpg", "b.jpg", "c.jpg"], /expected two IMAGEs, or one IMAGE and --name NAME/],
