@@ -9,7 +9,8 @@
  * - End to end (tests/_support/services.ts, default detector YuNet): 5 lfw10 people
  *   enrolled with 3 photos each (`largest: true`), then single-photo `dnn` identifies:
  *   latency with one client, throughput with `--workers 1` and `2` under 4 and 8 clients,
- *   RSS of both services while serving, and CPU per request per thread from /proc.
+ *   RSS of both services while serving, CPU per request per thread from /proc, and each
+ *   service's pool alone (scripts/bench_dnn_stages.ts).
  * @module
  */
 import type { IdentifyResponse } from "../lib/protocol/messages.ts";
@@ -25,6 +26,14 @@ import {
   runChild,
 } from "./bench_dnn_inprocess.ts";
 import { type MemoryBreakdown, runMemoryProbe } from "./bench_memory_probe.ts";
+import {
+  type MachineScaling,
+  machineScaling,
+  noFacePhotos,
+  type StageThroughput,
+  stageThroughput,
+  wireFaces,
+} from "./bench_dnn_stages.ts";
 import {
   awaitQuiet,
   call,
@@ -142,6 +151,8 @@ export interface DnnStack {
   }>;
   /** Measured over the run with the most clients. */
   cpu: CpuPerRequest;
+  /** Each service's pool with the machine to itself (scripts/bench_dnn_stages.ts). */
+  stages?: StageThroughput;
 }
 
 /** Everything the section measured. */
@@ -151,6 +162,8 @@ export interface DnnResult {
   pipelineRssMb: { ours: number; peer: number };
   memory: MemoryBreakdown;
   e2e: { image: string; algorithm: AlgorithmName; stacks: DnnStack[] };
+  /** Two processes of each stage's inner loop against one (scripts/bench_dnn_stages.ts). */
+  machine?: MachineScaling;
 }
 
 async function comparePipelines(config: DnnConfig) {
@@ -242,6 +255,10 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
   }
   const algorithm: AlgorithmName = "dnn";
   const stacks: DnnStack[] = [];
+  const stagePhotos = await noFacePhotos();
+  const stageFaces = await wireFaces(
+    people.flatMap((p) => files.get(p)!.slice(3, 5)),
+  );
   for (const workers of config.workers) {
     log(`dnn e2e: starting services with --workers ${workers}`);
     await using stack = await startStack({ workers, extraArgs: ["--log-level", "warn"] });
@@ -350,8 +367,20 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
       rows.push(row);
       log(`dnn e2e workers=${workers} clients=${clients}: ${row.rps} identify/s p50 ${row.p50} ms`);
     }
+    const stages = await stageThroughput(
+      {
+        detector,
+        recognizer: endpointOf(stack.recognizer),
+        pids: [pids.detector, pids.recognizer],
+      },
+      stagePhotos,
+      stageFaces,
+      Math.max(...config.clients),
+      config.throughputSeconds,
+    );
     const peak = (pid: number) => rssOf(pid).peak;
     stacks.push({
+      stages,
       workers,
       enrolledFaces,
       probes: probes.length,
@@ -393,5 +422,7 @@ export async function benchDnn(config: DnnConfig): Promise<DnnResult> {
   const memory = await runMemoryProbe();
   log(`dnn memory: ${JSON.stringify(memory)}`);
   const e2e = await endToEnd(config);
-  return { micro, pipeline, pipelineRssMb, memory, e2e };
+  log("dnn: two processes against one, for each stage's inner loop");
+  const machine = await machineScaling(config.throughputSeconds);
+  return { micro, pipeline, pipelineRssMb, memory, e2e, machine };
 }
