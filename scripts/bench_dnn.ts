@@ -30,8 +30,8 @@ import {
   type MachineScaling,
   machineScaling,
   noFacePhotos,
-  type StageThroughput,
-  stageThroughput,
+  type PoolScaling,
+  poolScaling,
   wireFaces,
 } from "./bench_dnn_stages.ts";
 import {
@@ -57,6 +57,8 @@ export interface DnnConfig {
   rounds: number;
   latencyRequests: number;
   throughputSeconds: number;
+  /** Rounds of each pool alone, alternating the `--workers 1` and `2` stacks. */
+  poolRounds: number;
   clients: number[];
   workers: number[];
 }
@@ -67,6 +69,7 @@ export const DNN_FULL: DnnConfig = {
   rounds: 2,
   latencyRequests: 100,
   throughputSeconds: 10,
+  poolRounds: 3,
   clients: [4, 8],
   workers: [1, 2],
 };
@@ -76,6 +79,7 @@ export const DNN_QUICK: DnnConfig = {
   rounds: 1,
   latencyRequests: 20,
   throughputSeconds: 3,
+  poolRounds: 1,
   clients: [4, 8],
   workers: [1, 2],
 };
@@ -151,8 +155,6 @@ export interface DnnStack {
   }>;
   /** Measured over the run with the most clients. */
   cpu: CpuPerRequest;
-  /** Each service's pool with the machine to itself (scripts/bench_dnn_stages.ts). */
-  stages?: StageThroughput;
 }
 
 /** Everything the section measured. */
@@ -162,6 +164,8 @@ export interface DnnResult {
   pipelineRssMb: { ours: number; peer: number };
   memory: MemoryBreakdown;
   e2e: { image: string; algorithm: AlgorithmName; stacks: DnnStack[] };
+  /** Each service's pool alone, `--workers 1` against `2` (scripts/bench_dnn_stages.ts). */
+  pools?: PoolScaling;
   /** Two processes of each stage's inner loop against one (scripts/bench_dnn_stages.ts). */
   machine?: MachineScaling;
 }
@@ -255,10 +259,6 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
   }
   const algorithm: AlgorithmName = "dnn";
   const stacks: DnnStack[] = [];
-  const stagePhotos = await noFacePhotos();
-  const stageFaces = await wireFaces(
-    people.flatMap((p) => files.get(p)!.slice(3, 5)),
-  );
   for (const workers of config.workers) {
     log(`dnn e2e: starting services with --workers ${workers}`);
     await using stack = await startStack({ workers, extraArgs: ["--log-level", "warn"] });
@@ -367,20 +367,8 @@ export async function endToEnd(config: DnnConfig): Promise<DnnResult["e2e"]> {
       rows.push(row);
       log(`dnn e2e workers=${workers} clients=${clients}: ${row.rps} identify/s p50 ${row.p50} ms`);
     }
-    const stages = await stageThroughput(
-      {
-        detector,
-        recognizer: endpointOf(stack.recognizer),
-        pids: [pids.detector, pids.recognizer],
-      },
-      stagePhotos,
-      stageFaces,
-      Math.max(...config.clients),
-      config.throughputSeconds,
-    );
     const peak = (pid: number) => rssOf(pid).peak;
     stacks.push({
-      stages,
       workers,
       enrolledFaces,
       probes: probes.length,
@@ -422,7 +410,21 @@ export async function benchDnn(config: DnnConfig): Promise<DnnResult> {
   const memory = await runMemoryProbe();
   log(`dnn memory: ${JSON.stringify(memory)}`);
   const e2e = await endToEnd(config);
+  log("dnn: each service's pool alone, --workers 1 against 2");
+  const people = (await lfwPeople()).slice(0, 5);
+  const probes = (await Promise.all(
+    people.map(async (p) => (await listImages(`${LFW}/${p}`, /\.jpg$/i)).slice(3, 5)),
+  )).flat();
+  const pools = await poolScaling({
+    photos: await noFacePhotos(),
+    faces: await wireFaces(probes),
+    enroll: await Deno.readFile((await listImages(`${LFW}/${people[0]!}`, /\.jpg$/i))[0]!),
+    clients: Math.max(...config.clients),
+    seconds: config.throughputSeconds,
+    rounds: config.poolRounds,
+  });
+  log(`dnn pools: ${JSON.stringify(pools)}`);
   log("dnn: two processes against one, for each stage's inner loop");
   const machine = await machineScaling(config.throughputSeconds);
-  return { micro, pipeline, pipelineRssMb, memory, e2e, machine };
+  return { micro, pipeline, pipelineRssMb, memory, e2e, pools, machine };
 }

@@ -13,7 +13,7 @@
 import type { Request, WireFace } from "../lib/protocol/messages.ts";
 import { round } from "../lib/evaluation/stats.ts";
 import { type Endpoint, UpstreamPool } from "../lib/transport/mod.ts";
-import { awaitQuiet, call, listImages, log, otherLoad, SHARED } from "./lib/bench_util.ts";
+import { awaitQuiet, call, listImages, log, median, otherLoad, SHARED } from "./lib/bench_util.ts";
 
 const KEEP_ALIVE = { timeoutMs: 600_000, maxFrameBytes: 64 * 1024 * 1024, peerName: "bench" };
 
@@ -26,11 +26,23 @@ export interface StageRow {
   otherCores: number;
 }
 
-/** Both stages of one `--workers N` stack. */
-export interface StageThroughput {
+/** One stage's throughput with `--workers 1` and `2`: medians over the rounds. */
+export interface PoolRatio {
+  one: number;
+  two: number;
+  ratio: number;
+  /** Every round's identifies/s, in the order run. */
+  rounds: { one: number; two: number }[];
+  /** The most other processes used of the cores during any round. */
+  otherCores: number;
+}
+
+/** Both stages, each on a `--workers 1` and a `--workers 2` stack. */
+export interface PoolScaling {
   clients: number;
-  detector: StageRow;
-  recognizer: StageRow;
+  seconds: number;
+  detector: PoolRatio;
+  recognizer: PoolRatio;
 }
 
 /** The photos of `detection/no_face`. */
@@ -80,15 +92,18 @@ async function closedLoop(
   clients: number,
   seconds: number,
   pids: number[],
-  keepAlive = false,
+  keepAlive: boolean,
+  warmUp: boolean,
 ): Promise<StageRow> {
   using pool = new UpstreamPool(endpoint, { maxIdle: clients });
   const send = (r: Request) => keepAlive ? pool.call(r, KEEP_ALIVE) : call(endpoint, r);
   // Untimed: every input through every client once, so that each worker has met each photo
   // size (YuNet reallocates its network for a new input size) and the JIT is warm.
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    for (let i = 0; i < inputs; i++) await send(request(c + i));
-  }));
+  if (warmUp) {
+    await Promise.all(Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; i < inputs; i++) await send(request(c + i));
+    }));
+  }
   await awaitQuiet(pids);
   const quiet = otherLoad(pids);
   let requests = 0, next = 0;
@@ -111,34 +126,89 @@ async function closedLoop(
   };
 }
 
-/** Measures both stages of a running stack, one after the other. */
-export async function stageThroughput(
-  services: { detector: Endpoint; recognizer: Endpoint; pids: number[] },
-  photos: readonly Uint8Array[],
-  faces: readonly WireFace[],
-  clients: number,
-  seconds: number,
-): Promise<StageThroughput> {
-  const detector = await closedLoop(
-    services.detector,
-    (i) => ({ op: "identify", algorithm: "dnn", images: [{ data: photos[i % photos.length]! }] }),
-    photos.length,
-    clients,
-    seconds,
-    services.pids,
-  );
-  log(`dnn stages: detector alone (no-face photos) ${detector.rps}/s`);
-  const recognizer = await closedLoop(
-    services.recognizer,
-    (i) => ({ op: "identify", algorithm: "dnn", faces: [faces[i % faces.length]!] }),
-    faces.length,
-    clients,
-    seconds,
-    services.pids,
-    true,
-  );
-  log(`dnn stages: recognizer alone (one face each, keep-alive) ${recognizer.rps}/s`);
-  return { clients, detector, recognizer };
+/**
+ * Starts a `--workers 1` and a `--workers 2` stack side by side and measures each stage on
+ * both, alternating one stack and the other `rounds` times, so that a slower spell of a shared
+ * machine falls on both alike; the figures are each stack's medians. One person is enrolled
+ * in each (from `enroll`, one photo with one face) so that identify has a gallery to search.
+ */
+export async function poolScaling(options: {
+  photos: readonly Uint8Array[];
+  faces: readonly WireFace[];
+  enroll: Uint8Array;
+  clients: number;
+  seconds: number;
+  rounds: number;
+}): Promise<PoolScaling> {
+  const { startStack } = await import("../tests/_support/services.ts");
+  const { endpointOf } = await import("./lib/bench_util.ts");
+  const extraArgs = ["--log-level", "warn"];
+  await using one = await startStack({ workers: 1, extraArgs });
+  await using two = await startStack({ workers: 2, extraArgs });
+  const stacks = [one, two];
+  const pids = stacks.flatMap((s) => [s.detector.child.pid, s.recognizer.child.pid]);
+  for (const stack of stacks) {
+    const reply = await call(endpointOf(stack.detector), {
+      op: "enroll",
+      name: "bench",
+      largest: true,
+      images: [{ data: options.enroll }],
+    });
+    if (reply.op !== "enroll" || reply.status !== "ok") {
+      throw new Error(`enroll: ${JSON.stringify(reply).slice(0, 300)}`);
+    }
+  }
+  const { photos, faces, clients, seconds } = options;
+  const rows = { detector: [[], []] as StageRow[][], recognizer: [[], []] as StageRow[][] };
+  for (let r = 0; r < options.rounds; r++) {
+    for (const [i, stack] of stacks.entries()) {
+      rows.detector[i]!.push(
+        await closedLoop(
+          endpointOf(stack.detector),
+          (k) => ({
+            op: "identify",
+            algorithm: "dnn",
+            images: [{ data: photos[k % photos.length]! }],
+          }),
+          photos.length,
+          clients,
+          seconds,
+          pids,
+          false,
+          r === 0,
+        ),
+      );
+      rows.recognizer[i]!.push(
+        await closedLoop(
+          endpointOf(stack.recognizer),
+          (k) => ({ op: "identify", algorithm: "dnn", faces: [faces[k % faces.length]!] }),
+          faces.length,
+          clients,
+          seconds,
+          pids,
+          true,
+          r === 0,
+        ),
+      );
+      log(
+        `dnn pools: round ${r + 1} --workers ${i + 1}: detector ${
+          rows.detector[i]!.at(-1)!.rps
+        }/s, recognizer ${rows.recognizer[i]!.at(-1)!.rps}/s`,
+      );
+    }
+  }
+  const ratio = (rs: StageRow[][]): PoolRatio => {
+    const med = (xs: StageRow[]) => median(xs.map((x) => x.rps));
+    const [a, b] = [med(rs[0]!), med(rs[1]!)];
+    return {
+      one: round(a, 2),
+      two: round(b, 2),
+      ratio: round(b / a, 2),
+      rounds: rs[0]!.map((x, k) => ({ one: x.rps, two: rs[1]![k]!.rps })),
+      otherCores: round(Math.max(...rs.flat().map((x) => x.otherCores)), 2),
+    };
+  };
+  return { clients, seconds, detector: ratio(rows.detector), recognizer: ratio(rows.recognizer) };
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { BenchResults } from "./bench.ts";
 import type { DnnResult, DnnStack } from "./bench_dnn.ts";
+import type { PoolRatio } from "./bench_dnn_stages.ts";
 import { type DnnScaleResult, LBPH_STEPS } from "./bench_dnn_scale.ts";
 import type { EnrollResult } from "./bench_enroll.ts";
 
@@ -111,20 +112,20 @@ function dnnVerdicts(d: DnnResult): Verdict[] {
       ok: ratio >= 1.7,
       note: ratio < 1.7 ? `missed by ${pct(ratio, 1.7)}` : undefined,
     });
-    const [a, b] = [one.stages, two.stages];
-    if (a && b) {
-      const det = b.detector.rps / a.detector.rps, rec = b.recognizer.rps / a.recognizer.rps;
+    const pools = d.pools;
+    if (pools) {
+      const det = pools.detector.ratio, rec = pools.recognizer.ratio;
+      const machine = d.machine
+        ? ` (the machine: two processes do ${fmt(d.machine.yunet.ratio)}x the work of one on ` +
+          `YuNet, ${fmt(d.machine.descriptor.ratio)}x on the descriptor)`
+        : "";
       out.push({
         target: "each service's pool alone, 2 workers ≥ 1.7x 1 worker (the stage with both cores)",
-        measured: `detector ${fmt(b.detector.rps, 1)} / ${fmt(a.detector.rps, 1)}/s = ${
+        measured: `detector ${fmt(pools.detector.two, 1)} / ${fmt(pools.detector.one, 1)}/s = ${
           fmt(det)
-        }x; recognizer ${fmt(b.recognizer.rps, 1)} / ${fmt(a.recognizer.rps, 1)}/s = ${fmt(rec)}x${
-          d.machine
-            ? ` (the machine: two processes give ${fmt(d.machine.yunet.ratio)}x one on YuNet, ${
-              fmt(d.machine.descriptor.ratio)
-            }x on the descriptor)`
-            : ""
-        }`,
+        }x; recognizer ${fmt(pools.recognizer.two, 1)} / ${fmt(pools.recognizer.one, 1)}/s = ${
+          fmt(rec)
+        }x${machine}`,
         ok: Math.min(det, rec) >= 1.7,
         note: Math.min(det, rec) < 1.7 ? `missed by ${pct(Math.min(det, rec), 1.7)}` : undefined,
       });
@@ -434,45 +435,50 @@ function services(d: DnnResult): string[] {
         `processes of similar cost; it needs at least 4 cores (or a cheaper stage).`,
       ``,
     );
-    const stages = d.e2e.stacks.filter((s) => s.stages);
-    if (stages.length) {
-      const clients = stages[0]!.stages!.clients;
+    const pools = d.pools;
+    if (pools) {
+      const rounds = (r: PoolRatio) =>
+        r.rounds.map((x) => `${fmt(x.one, 1)} / ${fmt(x.two, 1)}`).join(", ");
       out.push(
-        `**Each pool alone** (scripts/bench_dnn_stages.ts, ${clients} clients, the other ` +
-          `service idle): the detector answering photos with no face itself (decode and ` +
-          `YuNet; the 13 photos of \`detection/no_face\`), and the recognizer answering dnn ` +
-          `identifies of one face sent straight to it (descriptor and search; the largest ` +
-          `face of 10 lfw10 probes). This is where a second worker shows, because the stage ` +
-          `then has the second core. For reference, the same machine in the same run: ${
-            d.machine
-              ? `two processes running YuNet on one photo in a loop did ${
-                fmt(d.machine.yunet.ratio)
-              }x the work of one (${fmt(d.machine.yunet.two, 1)} against ${
-                fmt(d.machine.yunet.one, 1)
-              }/s), two computing descriptors ${fmt(d.machine.descriptor.ratio)}x (${
-                fmt(d.machine.descriptor.two, 1)
-              } against ${fmt(d.machine.descriptor.one, 1)}/s): the two cores share caches ` +
-                `and memory bandwidth, and a pool also needs CPU for its main thread, the ` +
-                `garbage collector and here the load generator`
-              : "not measured"
-          }:`,
+        `**Each pool alone** (scripts/bench_dnn_stages.ts): a \`--workers 1\` and a ` +
+          `\`--workers 2\` stack side by side, each stage measured on one and then the other, ` +
+          `${pools.detector.rounds.length} times (${pools.clients} clients, ${pools.seconds} s ` +
+          `each; medians). The detector answers photos with no face itself (decode and YuNet; ` +
+          `the 13 photos of \`detection/no_face\`), the recognizer answers dnn identifies of ` +
+          `one face sent straight to it on keep-alive connections, as the detector sends them ` +
+          `(descriptor and search; the largest face of 10 lfw10 probes). This is where a ` +
+          `second worker shows, because the stage then has the second core:`,
         ``,
         table(
           [
-            "workers",
-            "detector alone, identifies/s",
-            "others",
-            "recognizer alone, identifies/s",
-            "others",
+            "stage",
+            "--workers 1, identifies/s",
+            "--workers 2",
+            "ratio",
+            "every round (1 / 2)",
+            "others (cores, max)",
           ],
-          stages.map((s) => [
-            s.workers,
-            fmt(s.stages!.detector.rps, 1),
-            fmt(s.stages!.detector.otherCores),
-            fmt(s.stages!.recognizer.rps, 1),
-            fmt(s.stages!.recognizer.otherCores),
+          (["detector", "recognizer"] as const).map((stage) => [
+            stage,
+            fmt(pools[stage].one, 1),
+            fmt(pools[stage].two, 1),
+            `${fmt(pools[stage].ratio)}x`,
+            rounds(pools[stage]),
+            fmt(pools[stage].otherCores),
           ]),
         ),
+        ``,
+        d.machine
+          ? `For reference, the same machine in the same run: two processes running YuNet on ` +
+            `one photo in a loop did ${fmt(d.machine.yunet.ratio)}x the work of one (${
+              fmt(d.machine.yunet.two, 1)
+            } against ${fmt(d.machine.yunet.one, 1)}/s), two computing descriptors ${
+              fmt(d.machine.descriptor.ratio)
+            }x (${fmt(d.machine.descriptor.two, 1)} against ${
+              fmt(d.machine.descriptor.one, 1)
+            }/s). The two cores share caches and memory bandwidth, and a pool also needs CPU ` +
+            `for its main thread, the garbage collector and here the load generator.`
+          : "",
         ``,
       );
     }
