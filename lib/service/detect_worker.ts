@@ -14,14 +14,15 @@ import {
   YunetDetector,
   type YunetOptions,
 } from "../detection/mod.ts";
-import { cropAndResize, decodeGray, decodeImage, ImageError, toGray } from "../imaging/mod.ts";
 import {
-  type Box,
-  FACE_HEIGHT,
-  FACE_WIDTH,
-  type GrayImage,
-  type RgbaImage,
-} from "../imaging/image.ts";
+  clampBox,
+  cropAndResize,
+  decodeGray,
+  decodeImage,
+  ImageError,
+  toGrayRegion,
+} from "../imaging/mod.ts";
+import { type Box, FACE_HEIGHT, FACE_WIDTH, type RgbaImage } from "../imaging/image.ts";
 import { serveWorker, transferable } from "./worker_host.ts";
 
 /** Face detectors the detector service can run. */
@@ -82,27 +83,38 @@ serveWorker<AnalyzeJob, AnalyzeResults, DetectConfig>(async (config) => {
   const yunet = config.detector === "yunet" ? await YunetDetector.create() : undefined;
   return (job) => {
     let faces: DetectedFace[];
-    let gray: GrayImage;
+    let crop: (box: Box) => Uint8Array;
+    let size: { width: number; height: number };
     let rgba: RgbaImage | undefined;
     if (haar) {
       // The parity path: the same grey as cv2.imread, the native tool's cascade.
-      gray = decodeGray(job.data, job.limits);
+      const gray = decodeGray(job.data, job.limits);
       faces = haar.detect(gray).map((box) => ({ box }));
+      crop = (box) => cropAndResize(cv, gray, box, FACE_WIDTH, FACE_HEIGHT).data;
+      size = gray;
     } else {
-      rgba = decodeImage(job.data, job.limits);
-      gray = toGray(rgba);
-      faces = yunet!.detect(rgba, config.yunet);
+      const image = rgba = decodeImage(job.data, job.limits);
+      faces = yunet!.detect(image, config.yunet);
+      // Grey only where a face is, the same pixels as a crop of toGray(image): a big photo's
+      // full grey copy would cost as much again as the photo, and its trip to the WASM heap.
+      crop = (box) => {
+        const b = clampBox(box, image.width, image.height);
+        const region = toGrayRegion(image, b);
+        const whole = { x: 0, y: 0, width: b.width, height: b.height };
+        return cropAndResize(cv, region, whole, FACE_WIDTH, FACE_HEIGHT).data;
+      };
+      size = image;
     }
     const first = faces.slice(0, job.maxCrops);
-    const crops = first.map((f) => cropAndResize(cv, gray, f.box, FACE_WIDTH, FACE_HEIGHT).data);
+    const crops = first.map((f) => crop(f.box));
     const chips = first.map((f) =>
       job.chips && rgba && f.landmarks
         ? alignChip(cv, rgba, f.landmarks, CHIP_SIZE).data
         : undefined
     );
     const result: AnalyzeResult = {
-      width: gray.width,
-      height: gray.height,
+      width: size.width,
+      height: size.height,
       faces: faces.map((f) => ({
         box: f.box,
         ...(f.score === undefined ? {} : { score: f.score }),

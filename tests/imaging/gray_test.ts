@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { loadOpenCV } from "../../wasm/opencv.ts";
-import { liveMatCount, MatScope, toGray } from "../../lib/imaging/mod.ts";
+import { liveMatCount, MatScope, toGray, toGrayRegion } from "../../lib/imaging/mod.ts";
 import { fixture } from "./_data.ts";
 
 function rgba(...px: number[][]): Uint8Array {
@@ -60,4 +60,34 @@ Deno.test("toGray() matches OpenCV.js cvtColor(COLOR_RGBA2GRAY) on every colour 
     assert.deepEqual(toGray({ width, height, data }).data, new Uint8Array(dst.data));
   }
   assert.equal(liveMatCount(), before);
+});
+
+Deno.test("toGrayRegion() holds what the same rectangle of toGray() does, clamped to the image", () => {
+  const width = 37, height = 23;
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+  const img = { width, height, data };
+  const full = toGray(img);
+  const boxes = [
+    { x: 0, y: 0, width, height },
+    { x: 5, y: 3, width: 11, height: 7 },
+    { x: -4, y: 20, width: 10, height: 10 }, // over the left and bottom edges
+    { x: 30, y: -2, width: 50, height: 4 },
+  ];
+  for (const box of boxes) {
+    const got = toGrayRegion(img, box);
+    const x0 = Math.max(0, box.x), y0 = Math.max(0, box.y);
+    const x1 = Math.min(width, box.x + box.width), y1 = Math.min(height, box.y + box.height);
+    assert.deepEqual([got.width, got.height], [x1 - x0, y1 - y0], JSON.stringify(box));
+    const expected: number[] = [];
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) expected.push(full.data[y * width + x]!);
+    }
+    assert.deepEqual([...got.data], expected, JSON.stringify(box));
+  }
+  assert.equal(toGrayRegion(img, { x: 40, y: 0, width: 5, height: 5 }).data.length, 0);
+  assert.throws(
+    () => toGrayRegion({ width: 2, height: 2, data: new Uint8Array(3) }, boxes[0]!),
+    RangeError,
+  );
 });
