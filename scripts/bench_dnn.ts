@@ -69,7 +69,7 @@ export const DNN_FULL: DnnConfig = {
   rounds: 2,
   latencyRequests: 100,
   throughputSeconds: 10,
-  poolRounds: 3,
+  poolRounds: 5,
   clients: [4, 8],
   workers: [1, 2],
 };
