@@ -5,9 +5,9 @@
  *
  * - Detector: identifies of photos with no face, which the detector answers itself (decode and
  *   YuNet, the recognizer idle).
- * - Recognizer: dnn identifies of one face (crop and chip, as the detector sends them) straight
- *   to the recognizer (descriptor and search, the detector idle), on keep-alive connections
- *   as the detector sends them.
+ * - Recognizer: dnn identifies of one face (crop and chip) straight to the recognizer, on
+ *   keep-alive connections as the detector sends them (descriptor and search, the detector
+ *   idle).
  * @module
  */
 import type { Request, WireFace } from "../lib/protocol/messages.ts";

@@ -272,9 +272,10 @@ function inProcess(d: DnnResult): string[] {
     `Until 2026-12 the bound was 1280, which kept faces of about 50 source pixels in a ` +
     `4000x3000 photo detectable (100% of such faces against 92% at 1000; 99% and 100% at 60 ` +
     `px, all from 70 px up, see lib/detection/yunet.ts) but made the 6000x4000 photo cost ` +
-    `${fmt(l.ratioAt1280)}x the 1000-px one. Decoding is the larger part for such a photo: ` +
+    `${fmt(l.ratioAt1280)}x the 1000-px one. Decoding adds ` +
     `${fmt(l.decodeMs6000 / 1000, 1)} s (libjpeg in WASM) for the ` +
-    `${n(l.jpegBytes6000)}-byte 6000x4000 JPEG, so with decoding the photo costs ` +
+    `${n(l.jpegBytes6000)}-byte 6000x4000 JPEG against ${fmt(l.decodeMs1000, 0)} ms for the ` +
+    `1000-px one, so with decoding the photo costs ` +
     `${fmt(l.ratioWithDecode)}x the 1000-px one. libjpeg can decode at 1/2, 1/4 or 1/8 scale ` +
     `in the DCT domain, which the WASM build we use does not expose, and crops and chips are ` +
     `cut from the full-resolution photo anyway. The child that timed ` +
@@ -476,8 +477,14 @@ function services(d: DnnResult): string[] {
               fmt(d.machine.descriptor.ratio)
             }x (${fmt(d.machine.descriptor.two, 1)} against ${
               fmt(d.machine.descriptor.one, 1)
-            }/s). The two cores share caches and memory bandwidth, and a pool also needs CPU ` +
-            `for its main thread, the garbage collector and here the load generator.`
+            }/s). A ratio above 2 only says that the machine's speed drifts (it is shared: ` +
+            `one-worker rounds above ran from ${
+              fmt(Math.min(...pools.recognizer.rounds.map((x) => x.one)), 1)
+            } to ${
+              fmt(Math.max(...pools.recognizer.rounds.map((x) => x.one)), 1)
+            }/s), which is why the pools are measured alternately. Besides its workers, a pool ` +
+            `needs CPU for its main thread and the garbage collector, and here the load ` +
+            `generator shares the cores too.`
           : "",
         ``,
       );
