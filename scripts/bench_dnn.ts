@@ -411,14 +411,13 @@ export async function benchDnn(config: DnnConfig): Promise<DnnResult> {
   log(`dnn memory: ${JSON.stringify(memory)}`);
   const e2e = await endToEnd(config);
   log("dnn: each service's pool alone, --workers 1 against 2");
-  const people = (await lfwPeople()).slice(0, 5);
-  const probes = (await Promise.all(
-    people.map(async (p) => (await listImages(`${LFW}/${p}`, /\.jpg$/i)).slice(3, 5)),
-  )).flat();
+  const lists = await Promise.all(
+    (await lfwPeople()).slice(0, 5).map((p) => listImages(`${LFW}/${p}`, /\.jpg$/i)),
+  );
   const pools = await poolScaling({
     photos: await noFacePhotos(),
-    faces: await wireFaces(probes),
-    enroll: await Deno.readFile((await listImages(`${LFW}/${people[0]!}`, /\.jpg$/i))[0]!),
+    faces: await wireFaces(lists.flatMap((files) => files.slice(3, 5))),
+    enroll: await Deno.readFile(lists[0]![0]!),
     clients: Math.max(...config.clients),
     seconds: config.throughputSeconds,
     rounds: config.poolRounds,

@@ -35,6 +35,7 @@ import { FACE_HEIGHT, FACE_WIDTH } from "../lib/imaging/image.ts";
 import { mean, round } from "../lib/evaluation/stats.ts";
 import { startService } from "../tests/_support/services.ts";
 import { random, readOrl, syntheticFace } from "./bench_gallery.ts";
+import { wireFaces } from "./bench_dnn_stages.ts";
 import {
   awaitQuiet,
   call,
@@ -163,24 +164,14 @@ export interface RealFace {
 
 /** Crop, chip and descriptor of the largest face of each photo, as the services make them. */
 export async function realFaces(files: string[]): Promise<RealFace[]> {
-  const { loadOpenCV } = await import("../wasm/opencv.ts");
-  const { YunetDetector } = await import("../lib/detection/yunet.ts");
-  const { alignChip } = await import("../lib/detection/align.ts");
-  const { cropAndResize, decodeImage, toGray } = await import("../lib/imaging/mod.ts");
   const { FaceDescriptor } = await import("../lib/recognition/face_descriptor.ts");
-  const { cv } = await loadOpenCV();
-  using yunet = await YunetDetector.create();
+  const faces = await wireFaces(files);
   using descriptor = await FaceDescriptor.create();
-  const out: RealFace[] = [];
-  for (const file of files) {
-    const rgba = decodeImage(await Deno.readFile(file));
-    const face = yunet.detect(rgba)[0];
-    if (!face?.landmarks) throw new Error(`no face with landmarks in ${file}`);
-    const crop = cropAndResize(cv, toGray(rgba), face.box, FACE_WIDTH, FACE_HEIGHT).data;
-    const chip = alignChip(cv, rgba, face.landmarks, CHIP);
-    out.push({ crop, chip: chip.data, vector: descriptor.compute(chip) });
-  }
-  return out;
+  return faces.map(({ pixels, chip }) => ({
+    crop: pixels,
+    chip: chip!.pixels,
+    vector: descriptor.compute({ width: chip!.width, height: chip!.height, data: chip!.pixels }),
+  }));
 }
 
 /** Writes the gallery and the probe files into `dir` (see the module documentation). */

@@ -95,8 +95,8 @@ async function closedLoop(
   keepAlive: boolean,
   warmUp: boolean,
 ): Promise<StageRow> {
-  using pool = new UpstreamPool(endpoint, { maxIdle: clients });
-  const send = (r: Request) => keepAlive ? pool.call(r, KEEP_ALIVE) : call(endpoint, r);
+  using pool = keepAlive ? new UpstreamPool(endpoint, { maxIdle: clients }) : undefined;
+  const send = (r: Request) => pool ? pool.call(r, KEEP_ALIVE) : call(endpoint, r);
   // Untimed: every input through every client once, so that each worker has met each photo
   // size (YuNet reallocates its network for a new input size) and the JIT is warm.
   if (warmUp) {

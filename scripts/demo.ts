@@ -7,9 +7,9 @@
  * Usage: deno task demo [--out DIR]
  * @module
  */
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { jsonClient } from "./lib/json_client.ts";
+import { bbtEnrollInputs } from "./lib/bbt_fixtures.ts";
 import { startStack } from "../tests/_support/services.ts";
 import { ALGORITHMS } from "../lib/core/algorithms.ts";
 
@@ -54,17 +54,11 @@ for (
   )
 ) {
   // The greyscale crops, and colour crops cut from the other group photos.
-  const colour = `${FIXTURES}bbt/colour/${entry.name}`;
-  const crops = existsSync(colour)
-    ? [...Deno.readDirSync(colour)].map((e) => e.name).filter((n) => !n.endsWith(`-${GROUP}.jpg`))
-      .sort().map((n) => `${colour}/${n}`)
-    : [];
   const { json } = await client(
     detector,
     "enroll",
     entry.name,
-    `${FIXTURES}bbt/people/${entry.name}`,
-    ...crops,
+    ...bbtEnrollInputs(entry.name, GROUP),
   );
   console.log(`enrolled ${json.name}: ${json.stored}/${json.images.length} images stored`);
 }

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { startStack } from "../_support/services.ts";
 import { datasetTest } from "../_datasets.ts";
 import { client, DATASETS } from "./_client.ts";
+import { BBT_FIXTURES, bbtEnrollInputs } from "../../scripts/lib/bbt_fixtures.ts";
 
-const FIXTURES = new URL("../../fixtures/bbt/", import.meta.url).pathname;
 const GROUPS = [1, 2, 3, 4, 5];
 
 /** Who is in each photo, left to right by box x (checked by eye). */
@@ -27,26 +27,12 @@ interface Face {
   candidates: { name: string; distance: number }[];
 }
 
-function enrollImages(person: string, heldOut: number): string[] {
-  const images = [`${FIXTURES}people/${person}`];
-  try {
-    for (const entry of Deno.readDirSync(`${FIXTURES}colour/${person}`)) {
-      if (!entry.name.endsWith(`-bbt${heldOut}.jpg`)) {
-        images.push(`${FIXTURES}colour/${person}/${entry.name}`);
-      }
-    }
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  return images;
-}
-
 datasetTest(
   "each bbt group photo, held out, has its people named from crops of the others, none wrongly",
   async () => {
     await using stack = await startStack({ workers: 1 });
     const detector = stack.detector.address;
-    const people = [...Deno.readDirSync(`${FIXTURES}people`)].map((e) => e.name).sort();
+    const people = [...Deno.readDirSync(`${BBT_FIXTURES}people`)].map((e) => e.name).sort();
     let right = 0, wrong = 0, total = 0;
     const misses: string[] = [];
     for (const group of GROUPS) {
@@ -55,7 +41,7 @@ datasetTest(
           detector,
           "enroll",
           person,
-          ...enrollImages(person, group),
+          ...bbtEnrollInputs(person, `bbt${group}`),
         );
         assert.equal(code, 0, JSON.stringify(json));
       }
